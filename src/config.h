@@ -1,0 +1,117 @@
+/*
+ * config.h: the validated, immutable configuration (libconfig file -> our
+ * structs; only config.c includes <libconfig.h>). Strings are owned by the
+ * config and live until config_free.
+ */
+#ifndef KP_CONFIG_H
+#define KP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "jsonata.h"
+
+enum tier { TIER_HEALTH = 0, TIER_MODELS, TIER_CHAT, TIER_HTTP, TIER_COUNT };
+
+/* "health", "models", "chat", "http". */
+const char *tier_name(enum tier tier);
+
+enum ip_version { IP_ANY = 0, IP_V4, IP_V6 };
+
+/*
+ * Network settings: `defaults` block, overridable in a target, then in a
+ * tier block (or a generic check); the kuma block takes the same keys.
+ */
+struct net_opts {
+	double timeout_s;          /* whole transfer; default 10 (kuma: 10) */
+	double connect_timeout_s;  /* default 5 */
+	int retries;               /* extra attempts after a failure; default 1 */
+	double retry_delay_s;      /* before the first retry, doubled after; default 2 */
+	long max_body_bytes;       /* response cap; default 8 MiB */
+	bool tls_verify;           /* default true */
+	bool insecure;             /* explicit opt-out of verification; default false */
+	char *ca_file;             /* NULL: system store */
+	char *ca_path;
+	char *client_cert;
+	char *client_key;
+	char *proxy;               /* NULL: libcurl's environment (http_proxy...) */
+	enum ip_version ip_version; /* "any" | "4" | "6" */
+	char **resolve;            /* "host:port:addr" entries, NULL-terminated or NULL */
+	size_t n_resolve;
+	bool follow_redirects;     /* default false; at most 5 */
+	double interval_s;         /* loop mode: default 60 */
+	double jitter_s;           /* loop mode: default 10 % of interval (-1 = derive) */
+};
+
+/* An Open WebUI instance. */
+struct target {
+	char *name;
+	char *url;      /* base URL without trailing slash */
+	char *api_key;  /* secret: NULL when none is configured */
+	int line;       /* config line of the target's block */
+};
+
+struct header {
+	char *name;
+	char *value;
+};
+
+/* One thing to check and push: a tier of a target, or a generic check. */
+struct check {
+	char *name;          /* "webui/models", or the generic check's name */
+	enum tier tier;
+	int target;          /* index into config.targets; -1 for TIER_HTTP */
+	char *push_url;      /* .../api/push/TOKEN: no query, no trailing slash */
+	struct net_opts net;
+	int line;            /* config line of the tier block */
+
+	/* TIER_MODELS */
+	struct jsonata_prog *query;  /* compiled at load */
+	char *expected;              /* default "true" */
+	enum jsonata_op op;          /* default "==" */
+
+	/* TIER_CHAT */
+	char *model;                 /* required */
+	char *prompt;                /* default "Respond with the word HEALTHY" */
+	char *expect;                /* default "HEALTHY" */
+
+	/* TIER_HTTP */
+	char *url;                   /* full URL */
+	char *method;                /* default "GET" */
+	struct header *headers;
+	size_t n_headers;
+	char *body;                  /* NULL: none */
+	int status_min, status_max;  /* accepted statuses; default 200-299 */
+	char *keyword;               /* NULL: not checked */
+};
+
+struct config {
+	char *path;
+	char *kuma_url;             /* NULL when every push is a full URL */
+	struct net_opts kuma_net;   /* push transfers: defaults + kuma block */
+	struct target *targets;
+	size_t n_targets;
+	struct check *checks;       /* in file order: per target health, models, chat; then generic */
+	size_t n_checks;
+	double run_timeout_s;       /* 0: derived (largest check timeout + push time) */
+	char *lock_file;            /* NULL: /run/kuma-push.lock or fallback */
+	char *metrics_file;         /* NULL: none */
+	char *log;                  /* "stderr" (default) or "syslog" */
+	int max_parallel;           /* concurrent transfers; default 16 */
+};
+
+/*
+ * Loads and validates path. Reports every problem of the file, one line
+ * each ("FILE:LINE: path.to.setting: what"), through report(ctx, line)
+ * (which may be NULL), then fails with err->status KP_EINVAL and a summary
+ * ("FILE: 3 errors"). KP_ENOMEM / KP_EOS for memory or an unreadable file.
+ * Warnings (a secret in a file readable by others) go through warn(ctx, line).
+ * Returns NULL on failure.
+ */
+typedef void (*config_report_fn)(void *ctx, const char *line);
+struct config *config_load(const char *path, config_report_fn report,
+			   config_report_fn warn, void *ctx, struct kp_err *err);
+void config_free(struct config *cfg);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * json.h: validated JSON documents on JSMN tokens (the only jsmn user is
+ * json.c). A document borrows the text it was parsed from: keep the text
+ * alive and unchanged until json_free.
+ */
+#ifndef KP_JSON_H
+#define KP_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+enum json_type {
+	JSON_NONE = 0, /* "no such node" (an absent key, an index out of range) */
+	JSON_OBJECT,
+	JSON_ARRAY,
+	JSON_STRING,
+	JSON_NUMBER,
+	JSON_TRUE,
+	JSON_FALSE,
+	JSON_NULL
+};
+
+#define JSON_MAX_DEPTH 512         /* nesting levels */
+#define JSON_MAX_TOKENS 16000000   /* jsmn offsets are int; bounds memory */
+
+struct json_doc; /* opaque */
+
+/*
+ * Tokenizes text[0..len) with jsmn (strict, parent links), then validates
+ * the token tree (JSON grammar: pairs, primitives, commas, one top value,
+ * depth). On failure returns -1 with err->status KP_EINVAL and err->msg
+ * exactly "invalid JSON at byte N" (N zero-based), or KP_ENOMEM / KP_ELIMIT.
+ */
+int json_parse(const char *text, size_t len, struct json_doc **out,
+	       struct kp_err *err);
+void json_free(struct json_doc *doc);
+
+/* Nodes are token indexes; the root is 0. -1 means "none" everywhere. */
+enum json_type json_type(const struct json_doc *doc, int node);
+
+/* Members of an array, or values of an object. */
+size_t json_count(const struct json_doc *doc, int node);
+
+/* Object member by key (compared after unescaping; the last duplicate wins). */
+int json_get(const struct json_doc *doc, int object, const char *key);
+
+/* Array member by index. */
+int json_at(const struct json_doc *doc, int array, size_t index);
+
+/*
+ * A string node's value, unescaped to UTF-8 (\uXXXX and surrogate pairs
+ * decoded; a lone surrogate becomes U+FFFD). Returns a malloc'd string the
+ * caller frees, or NULL when the node is not a string or on OOM.
+ */
+char *json_string(const struct json_doc *doc, int node);
+
+/* A number node's value as JSON.parse gives it. False if not a number. */
+bool json_number(const struct json_doc *doc, int node, double *out);
+
+/* The raw text of a node (for messages): pointer into the text and length. */
+const char *json_raw(const struct json_doc *doc, int node, size_t *len);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * check.h: the tier table. Turns a configured check into the HTTP request
+ * to send, and the response into a result (up/down, msg, ping). No I/O.
+ */
+#ifndef KP_CHECK_H
+#define KP_CHECK_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "err.h"
+#include "http.h"
+
+#define CHECK_MSG_MAX 256
+
+/* One attempt's request; owns its strings. */
+struct check_request {
+	struct http_request http;
+	char *url;
+	char *body;
+	char *header_lines[8];
+	const char *header_ptrs[8];
+	char **extra_headers; /* generic checks' configured headers */
+};
+
+struct check_result {
+	bool up;
+	char msg[CHECK_MSG_MAX];
+	long ping_ms;   /* whole ms, at least 1; -1 when nothing was requested */
+	long http_status; /* 0 when there was no response */
+	struct http_timings timings;
+};
+
+/*
+ * Builds the request for check (of target, NULL for generic checks).
+ * Returns 0, or -1 with err (KP_ENOMEM). Free with check_request_free.
+ */
+int check_prepare(const struct check *check, const struct target *target,
+		  struct check_request *req, struct kp_err *err);
+void check_request_free(struct check_request *req);
+
+/*
+ * Judges a response. Returns 0 with *result filled, or -1 on OOM (err).
+ */
+int check_judge(const struct check *check, const struct http_response *resp,
+		struct check_result *result, struct kp_err *err);
+
+/* The result of a dependent tier when health is down: no request, no ping. */
+void check_skip(struct check_result *result, const char *health_msg);
+
+#endif

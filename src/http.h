@@ -1,0 +1,97 @@
+/*
+ * http.h: the only libcurl user. An engine runs many transfers at once on
+ * one curl multi handle, each bounded in time and size, and calls back as
+ * each finishes; callbacks may submit more transfers (retries, pushes).
+ */
+#ifndef KP_HTTP_H
+#define KP_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "config.h"
+#include "err.h"
+
+/* What to send. Borrowed: everything must outlive the transfer. */
+struct http_request {
+	const char *url;
+	const char *method;               /* "GET", "POST", ... */
+	const char *const *headers;       /* "Name: value" lines */
+	size_t n_headers;
+	const char *body;                 /* NULL: no body */
+	size_t body_len;
+	const struct net_opts *net;       /* timeouts, TLS, proxy, cap */
+	uint64_t deadline_ms;             /* 0: the engine run's deadline */
+};
+
+enum http_failure {
+	HTTP_FAIL_NONE = 0, /* a response arrived: see status */
+	HTTP_FAIL_REFUSED,
+	HTTP_FAIL_TIMEOUT,
+	HTTP_FAIL_RESOLVE,
+	HTTP_FAIL_TLS,
+	HTTP_FAIL_TOOBIG,
+	HTTP_FAIL_DEADLINE, /* the run's deadline passed first */
+	HTTP_FAIL_NOMEM,
+	HTTP_FAIL_OTHER
+};
+
+/* Milliseconds from the start of the transfer to the end of each phase. */
+struct http_timings {
+	double dns_ms;
+	double connect_ms;
+	double tls_ms;        /* 0 without TLS */
+	double first_byte_ms;
+	double total_ms;
+};
+
+struct http_response {
+	long status;               /* 0 when no response */
+	char content_type[128];    /* "" when none; lower-case, no parameters */
+	struct buf body;           /* capped at net->max_body_bytes */
+	enum http_failure failure;
+	char error[256];           /* one clean line when failure != NONE */
+	struct http_timings timings;
+};
+
+/*
+ * Called once per submitted transfer, from http_engine_run. resp is valid
+ * during the call only (buf_steal the body to keep it).
+ */
+typedef void (*http_done_fn)(void *ctx, struct http_response *resp);
+
+struct http_engine;
+
+/* Call once in main before any engine (curl_global_init); 0 or -1. */
+int http_global_init(struct kp_err *err);
+void http_global_cleanup(void);
+
+/* "libcurl/7.88.1 OpenSSL/3.0.17 ..." for --version. */
+const char *http_version(void);
+
+/* max_parallel: transfers in flight at once. NULL with err on failure. */
+struct http_engine *http_engine_new(int max_parallel, struct kp_err *err);
+void http_engine_free(struct http_engine *engine);
+
+/*
+ * Queues a transfer to start no earlier than start_at_ms (kp_now_ms clock;
+ * 0 = now). Returns 0, or -1 on OOM (then done is never called).
+ */
+int http_submit(struct http_engine *engine, const struct http_request *req,
+		uint64_t start_at_ms, http_done_fn done, void *ctx,
+		struct kp_err *err);
+
+/*
+ * Runs until no transfer is queued or in flight. Transfers still pending at
+ * deadline_ms finish with HTTP_FAIL_DEADLINE, and so does any transfer
+ * submitted after it. Returns 0, or -1 when the multi interface itself
+ * failed (every unfinished transfer is then completed with that error).
+ */
+int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
+		    struct kp_err *err);
+
+/* Percent-encodes s (libcurl's escaping). malloc'd, NULL on OOM. */
+char *http_escape(const char *s, size_t len);
+
+#endif

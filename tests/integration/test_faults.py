@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Issue 5 faults 1-10: each gives, for the affected tiers, a `down` push
+whose msg names the cause, within the configured timeout + 10 %, and the run
+still exits 0 (every result was pushed). Fault 13 (Kuma's side) is in
+test_push.py (KumaAnswers)."""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kp_harness import (BAD_KEY, EXIT_OK, KPTestCase, free_port,  # noqa: E402
+                        mask, scaled)
+
+T = 1.5          # check timeout in these tests (s)
+LIMIT = T * 1.1  # "within the configured timeout + 10 %"
+STARTUP = 0.5    # process start, config load, pushes on loopback
+
+TIMEOUT_RE = r"timeout after 1\.5 ?s"
+RESET_RE = r"(?i)connection reset|reset by peer|receiv|recv"
+JSON_RE = r"invalid JSON at byte [0-9]+"
+
+
+class FaultCase(KPTestCase):
+    def run_target(self, mode, base=None, key=None, tiers=None, **defaults):
+        d = {"timeout": T, "connect_timeout": 1.0, "retries": 0}
+        d.update(defaults)
+        kw = {}
+        if key is not None:
+            kw["key"] = key
+        if tiers is not None:
+            kw["tiers"] = tiers
+        t, tok = self.target("webui", mode, base=base, **kw)
+        res = self.kp(config=self.config([t], defaults=d))
+        self.assert_rc(res, EXIT_OK)
+        return res, tok
+
+    def assert_timely(self, res, tok, tiers):
+        """Each tier's push came within LIMIT of its request, and the run
+        within LIMIT plus start-up (both scaled under a wrapper)."""
+        for tier in tiers:
+            push = res.push(tok[tier])
+            reqs = [r for r in res.owui if r.get("endpoint") == tier]
+            if reqs:
+                took = push["ts"] - reqs[0]["ts"]
+                self.assertLessEqual(took, scaled(LIMIT),
+                                     "%s: down push %.2fs after the request "
+                                     "(limit %.2fs)" % (tier, took, LIMIT))
+        budget = LIMIT + STARTUP
+        if any(r.get("endpoint") in ("models", "chat") for r in res.owui):
+            budget += 0.3  # the fast health request comes first
+        self.assertLessEqual(res.elapsed, scaled(budget),
+                             "run took %.2fs\n%s" % (res.elapsed,
+                                                     mask(res.describe())))
+
+    def health_fault(self, mode, msg_re, base=None):
+        """Fault on every endpoint: health down, the others skipped."""
+        res, tok = self.run_target(mode, base=base)
+        p = self.assert_down(res, tok["health"], msg_re=msg_re)
+        for tier in ("models", "chat"):
+            s = self.assert_skipped(res, tok[tier])
+            self.assertIn(p["msg"], s["msg"],
+                          "the skip reason is health's msg")
+        self.assertEqual([r["endpoint"] for r in res.owui],
+                         [] if base else ["health"])
+        self.assert_timely(res, tok, ("health",))
+        return res
+
+    def tier_fault(self, mode, msg_re):
+        """Health fine, fault on models and chat: both down, chat not
+        skipped because models is down."""
+        res, tok = self.run_target("health=ok,models=%s,chat=%s" % (mode, mode))
+        self.assert_up(res, tok["health"], msg="OK")
+        for tier in ("models", "chat"):
+            self.assert_down(res, tok[tier], msg_re=msg_re)
+        self.assert_timely(res, tok, ("models", "chat"))
+        return res
+
+
+class F01Refused(FaultCase):
+    def test_connection_refused(self):
+        base = "http://127.0.0.1:%d/ok" % free_port()
+        self.health_fault(None, r"connection refused", base=base)
+
+
+class F02Hang(FaultCase):
+    def test_health_hangs(self):
+        self.health_fault("hang", TIMEOUT_RE)
+
+    def test_models_and_chat_hang(self):
+        self.tier_fault("hang", TIMEOUT_RE)
+
+
+class F03Reset(FaultCase):
+    def test_health_reset(self):
+        self.health_fault("reset", RESET_RE)
+
+    def test_models_and_chat_reset(self):
+        self.tier_fault("reset", RESET_RE)
+
+
+class F04WebApp(FaultCase):
+    def test_health_answers_web_app(self):
+        self.health_fault("spa", r"text/html")
+
+
+class F05NotJSON(FaultCase):
+    def test_health_not_json(self):
+        self.health_fault("notjson", JSON_RE)
+
+    def test_models_and_chat_not_json(self):
+        self.tier_fault("notjson", JSON_RE)
+
+
+class F06Truncated(FaultCase):
+    def test_health_truncated(self):
+        self.health_fault("truncated", JSON_RE)
+
+    def test_models_and_chat_truncated(self):
+        self.tier_fault("truncated", JSON_RE)
+
+
+class F07Huge(FaultCase):
+    def test_health_huge_stops_at_default_cap(self):
+        self.health_fault("huge", r"max_body")
+
+    def test_models_and_chat_huge(self):
+        self.tier_fault("huge", r"max_body")
+
+    def test_max_body_per_tier(self):
+        res, tok = self.run_target("ok", tiers={"health": {},
+                                                "models": {"max_body": 1024},
+                                                "chat": {}})
+        self.assert_up(res, tok["health"], msg="OK")
+        self.assert_down(res, tok["models"], msg_re=r"max_body")
+        self.assert_up(res, tok["chat"], msg="OK")
+
+
+class F08Drip(FaultCase):
+    def test_health_drips(self):
+        self.health_fault("drip", TIMEOUT_RE)
+
+    def test_models_and_chat_drip(self):
+        self.tier_fault("drip", TIMEOUT_RE)
+
+
+class F09ServerError(FaultCase):
+    def test_health_500_text_plain(self):
+        self.health_fault("500", r"^HTTP 500: Internal Server Error$")
+
+    def test_models_and_chat_500(self):
+        self.tier_fault("500", r"^HTTP 500: Internal Server Error$")
+
+
+class F10Auth(FaultCase):
+    def test_401_with_detail(self):
+        res, tok = self.run_target("ok", key=BAD_KEY)
+        self.assert_up(res, tok["health"], msg="OK")
+        detail = ("Your session has expired or the token is invalid. "
+                  "Please sign in again.")
+        for tier in ("models", "chat"):
+            p = self.assert_down(res, tok[tier])
+            self.assertEqual(p["msg"], "HTTP 401: " + detail)
+        self.assert_timely(res, tok, ("models", "chat"))
+
+    def test_403_with_detail(self):
+        res, tok = self.run_target("403")
+        want = "HTTP 403: Use of API key is not enabled in the environment."
+        for tier in ("models", "chat"):
+            self.assertEqual(self.assert_down(res, tok[tier])["msg"], want)
+
+
+class RunDeadline(FaultCase):
+    def test_run_timeout_bounds_a_slow_chat(self):
+        t, tok = self.target("webui", "health=ok,models=ok,chat=hang",
+                             tiers={"health": {}, "models": {},
+                                    "chat": {"timeout": 30.0}})
+        res = self.kp(config=self.config([t], run_timeout=2.0,
+                                         defaults={"timeout": T}))
+        self.assert_rc(res, EXIT_OK)
+        self.assert_up(res, tok["health"], msg="OK")
+        self.assert_up(res, tok["models"])
+        self.assert_down(res, tok["chat"])
+        self.assertLessEqual(res.elapsed, scaled(2.0 * 1.1 + STARTUP),
+                             mask(res.describe()))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -5,6 +5,7 @@ integration tests (python3 standard library only).
     fake_server.py --log FILE [--role both|owui|kuma] [--bind ADDR]
                    [--fixtures DIR] [--max-seconds N] [--idle-seconds N]
                    [--exit-on-stdin-eof]
+                   [--tls-cert PEM --tls-key PEM]
 
 Binds port 0, prints "READY <port>" on stdout, and appends one JSON line per
 request to FILE (flushed at once, written before the answer, so a request
@@ -404,6 +405,12 @@ class Handler(BaseHTTPRequestHandler):
 
     # --- dispatch -------------------------------------------------------
 
+    def handle_one_request(self):
+        try:
+            super().handle_one_request()
+        except OSError:  # TLS handshake refused by the client, resets
+            self.close_connection = True
+
     def handle_any(self):
         body = self.read_body()
         path = urlsplit(self.path).path
@@ -604,6 +611,8 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=600.0)
     ap.add_argument("--idle-seconds", type=float, default=300.0)
     ap.add_argument("--exit-on-stdin-eof", action="store_true")
+    ap.add_argument("--tls-cert", help="serve HTTPS with this PEM chain")
+    ap.add_argument("--tls-key", help="the private key of --tls-cert")
     args = ap.parse_args()
 
     Handler.fixtures = Fixtures(find_fixtures(args.fixtures))
@@ -612,6 +621,14 @@ def main():
     cls = Server6 if ":" in args.bind else Server
     server = cls((args.bind, 0), Handler)
     port = server.server_address[1]
+    if args.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        # the handshake happens in the handler thread, on first read, so a
+        # client that stalls or rejects the certificate blocks nobody
+        server.socket = ctx.wrap_socket(server.socket, server_side=True,
+                                        do_handshake_on_connect=False)
 
     def on_signal(signum, frame):
         STOP.set()

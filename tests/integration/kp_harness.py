@@ -75,20 +75,31 @@ def free_port():
 class Fake:
     """One fake_server.py process."""
 
-    def __init__(self, workdir, role="both", bind="127.0.0.1"):
+    def __init__(self, workdir, role="both", bind="127.0.0.1", netns=False,
+                 tls=None):
+        """netns: run in a private network namespace with loopback only
+        (unshare -rn); run kuma-push there with kp(..., netns=fake)."""
         self.role = role
         self.log_path = os.path.join(workdir, "fake-%s-%s.jsonl"
                                      % (role, uuid.uuid4().hex[:6]))
         open(self.log_path, "w").close()
         self.err = open(self.log_path + ".stderr", "w")
+        prefix = []
+        if netns:
+            # unshare without --fork: the fake keeps this pid, so nsenter -t
+            # can join its namespaces
+            prefix = ["unshare", "-rn", "sh", "-c",
+                      'ip link set lo up && exec "$@"', "sh"]
         self.proc = subprocess.Popen(
-            [sys.executable, FAKE, "--log", self.log_path, "--role", role,
+            prefix + [sys.executable, FAKE, "--log", self.log_path, "--role", role,
              "--bind", bind, "--fixtures", FIXTURES, "--exit-on-stdin-eof",
-             "--max-seconds", "600", "--idle-seconds", "300"],
+             "--max-seconds", "600", "--idle-seconds", "300"]
+            + (["--tls-cert", tls[0], "--tls-key", tls[1]] if tls else []),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err)
         self.port = self._wait_ready(10.0)
         host = "[%s]" % bind if ":" in bind else bind
-        self.base = "http://%s:%d" % (host, self.port)
+        self.base = "%s://%s:%d" % ("https" if tls else "http", host,
+                                    self.port)
 
     def _wait_ready(self, timeout):
         sel = selectors.DefaultSelector()
@@ -258,8 +269,8 @@ class KPTestCase(unittest.TestCase):
         for f in self._fakes:
             f.stop()
 
-    def extra_fake(self, role):
-        f = Fake(self.tmp, role=role)
+    def extra_fake(self, role, netns=False, tls=None):
+        f = Fake(self.tmp, role=role, netns=netns, tls=tls)
         self._fakes.append(f)
         return f
 
@@ -316,9 +327,13 @@ class KPTestCase(unittest.TestCase):
     # --- running ----------------------------------------------------------
 
     def kp(self, *args, config=None, timeout=30.0, env=None, fakes=None,
-           check_secrets=True):
-        """Runs kuma-push [-c config] args; returns a Result."""
+           check_secrets=True, netns=None):
+        """Runs kuma-push [-c config] args; returns a Result. netns: a Fake
+        started with netns=True whose network namespace to run in."""
         cmd = WRAPPER + [KUMA_PUSH]
+        if netns is not None:
+            cmd = ["nsenter", "-t", str(netns.proc.pid), "-U", "-n",
+                   "--preserve-credentials"] + cmd
         if config:
             cmd += ["-c", config]
         cmd += list(args)

@@ -5,6 +5,8 @@ still exits 0 (every result was pushed). Fault 13 (Kuma's side) is in
 test_push.py (KumaAnswers)."""
 
 import os
+import shutil
+import subprocess
 import sys
 import unittest
 
@@ -168,6 +170,104 @@ class F10Auth(FaultCase):
         want = "HTTP 403: Use of API key is not enabled in the environment."
         for tier in ("models", "chat"):
             self.assertEqual(self.assert_down(res, tok[tier])["msg"], want)
+
+
+class F11NoSuchHost(FaultCase):
+    """A name that does not resolve, in a private network namespace with
+    loopback only (unshare -rn), so no DNS query leaves the machine."""
+
+    @classmethod
+    def setUpClass(cls):
+        ok = subprocess.run(["unshare", "-rn", "true"],
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL).returncode == 0
+        if not ok or not shutil.which("nsenter") or not shutil.which("ip"):
+            raise unittest.SkipTest("needs unshare -rn, nsenter and ip")
+        super().setUpClass()
+
+    def test_cannot_resolve_host(self):
+        ns = self.extra_fake("both", netns=True)
+        t, tok = self.target("webui", None,
+                             base="http://owui-fault11.invalid:8080/ok")
+        conf = self.config([t], kuma_url=ns.base,
+                           defaults={"timeout": T, "connect_timeout": 1.0})
+        res = self.kp(config=conf, netns=ns)
+        self.assert_rc(res, EXIT_OK)
+        p = self.assert_down(res, tok["health"], contains="cannot resolve host")
+        for tier in ("models", "chat"):
+            self.assertIn(p["msg"], self.assert_skipped(res, tok[tier])["msg"])
+        self.assertLessEqual(res.elapsed, scaled(LIMIT + STARTUP))
+
+
+def make_certs(d):
+    """A CA, a leaf for 127.0.0.1/localhost and one for another host, both
+    signed by the CA, and a self-signed leaf for 127.0.0.1."""
+    def ssl(*args):
+        subprocess.run(["openssl"] + list(args), cwd=d, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=30)
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+          "-nodes"]
+    ssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem",
+        "-days", "2", "-subj", "/CN=kuma-push test CA")
+    for name, san in (("good", "DNS:localhost,IP:127.0.0.1"),
+                      ("wronghost", "DNS:other.example")):
+        ssl("req", *ec, "-keyout", name + ".key", "-out", name + ".csr",
+            "-subj", "/CN=" + san.split(",")[0].split(":")[1])
+        with open(os.path.join(d, name + ".ext"), "w") as f:
+            f.write("subjectAltName=%s\n" % san)
+        ssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem",
+            "-CAkey", "ca.key", "-CAcreateserial", "-out", name + ".pem",
+            "-days", "2", "-extfile", name + ".ext")
+    ssl("req", "-x509", *ec, "-keyout", "self.key", "-out", "self.pem",
+        "-days", "2", "-subj", "/CN=127.0.0.1",
+        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1")
+    return {n: (os.path.join(d, n + ".pem"), os.path.join(d, n + ".key"))
+            for n in ("good", "wronghost", "self")}
+
+
+class F12TLS(FaultCase):
+    """HTTPS with a self-signed or wrong-host certificate is rejected unless
+    configured (ca_file)."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not shutil.which("openssl"):
+            raise unittest.SkipTest("needs the openssl command")
+        super().setUpClass()
+        cls.certs = make_certs(cls.classdir)
+        cls.ca = os.path.join(cls.classdir, "ca.pem")
+
+    def tls_run(self, cert, **target_settings):
+        owui = self.extra_fake("owui", tls=self.certs[cert])
+        t, tok = self.target("webui", None, base=owui.url("ok"),
+                             **target_settings)
+        res = self.kp(config=self.config([t], defaults={"timeout": T}))
+        self.assert_rc(res, EXIT_OK)
+        return res, tok
+
+    def test_self_signed_rejected(self):
+        res, tok = self.tls_run("self")
+        self.assert_down(res, tok["health"],
+                         msg_re=r"(?i)certificate|SSL|TLS")
+        self.assert_skipped(res, tok["models"])
+        self.assertLessEqual(res.elapsed, scaled(LIMIT + STARTUP))
+
+    def test_unknown_ca_rejected(self):
+        res, tok = self.tls_run("good")
+        self.assert_down(res, tok["health"],
+                         msg_re=r"(?i)certificate|SSL|TLS")
+
+    def test_wrong_host_rejected_even_with_ca_file(self):
+        res, tok = self.tls_run("wronghost", ca_file=self.ca)
+        self.assert_down(res, tok["health"],
+                         msg_re=r"(?i)certificate|SSL|TLS|host ?name|subject")
+
+    def test_ca_file_accepts_good_certificate(self):
+        res, tok = self.tls_run("good", ca_file=self.ca)
+        for tier, msg in (("health", "OK"), ("models", "3 models"),
+                          ("chat", "OK")):
+            self.assert_up(res, tok[tier], msg=msg)
 
 
 class RunDeadline(FaultCase):

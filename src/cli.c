@@ -8,12 +8,14 @@
 #include "config_version.h"
 #include "http.h"
 
-enum { OPT_DRY_RUN = 256, OPT_VERSION };
+enum { OPT_DRY_RUN = 256, OPT_VERSION, OPT_LOOP, OPT_JSON };
 
 static const struct option long_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "check-config", no_argument, NULL, 'n' },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "loop", no_argument, NULL, OPT_LOOP },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -23,7 +25,7 @@ static const struct option long_options[] = {
 
 static const char usage_text[] =
 	"usage: kuma-push [-c FILE] [-n | --check-config] [--dry-run] [-v ...] [-q]\n"
-	"                 [--version] [--help]\n"
+	"                 [--loop] [--json] [--version] [--help]\n"
 	"       kuma-push query EXPR [FILE]\n"
 	"\n"
 	"Checks Open WebUI instances (tiers health, models, chat) and other HTTP\n"
@@ -34,6 +36,9 @@ static const char usage_text[] =
 	"                      and exit; sends nothing\n"
 	"      --dry-run       run the checks, print the push URL each would send\n"
 	"                      (token shown as ***), send no push\n"
+	"      --loop          keep running: each check on its own interval;\n"
+	"                      SIGHUP reloads the configuration, SIGTERM stops\n"
+	"      --json          one JSON object per check on stdout\n"
 	"  -v, --verbose       one line per check on stderr; -vv adds debug detail\n"
 	"  -q, --quiet         errors only\n"
 	"      --version       print versions and exit\n"
@@ -71,6 +76,12 @@ enum cli_action cli_parse(int argc, char **argv, struct cli_opts *opts,
 		case OPT_DRY_RUN:
 			opts->dry_run = true;
 			break;
+		case OPT_LOOP:
+			opts->loop = true;
+			break;
+		case OPT_JSON:
+			opts->json = true;
+			break;
 		case 'v':
 			if (opts->verbosity >= 0)
 				opts->verbosity++;
@@ -99,6 +110,11 @@ enum cli_action cli_parse(int argc, char **argv, struct cli_opts *opts,
 					argv[optind - 1]);
 			goto usage;
 		}
+	}
+	if (opts->loop && (opts->dry_run || opts->check_config)) {
+		fprintf(stderr, "kuma-push: --loop cannot be combined with %s\n",
+			opts->dry_run ? "--dry-run" : "--check-config");
+		goto usage;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "kuma-push: unexpected argument \"%s\"\n", argv[optind]);

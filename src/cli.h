@@ -23,6 +23,8 @@ struct cli_opts {
 	const char *config_path;  /* borrowed from argv */
 	bool check_config;
 	bool dry_run;
+	bool loop;                /* --loop: a small daemon */
+	bool json;                /* --json: one JSON object per check on stdout */
 	int verbosity;            /* -v count; -1 for -q */
 };
 

@@ -21,7 +21,7 @@ int kp_err_set(struct kp_err *err, enum kp_status status, const char *fmt, ...)
 int kp_err_prefix(struct kp_err *err, const char *fmt, ...)
 {
 	char prefix[sizeof(err->msg)];
-	char old[sizeof(err->msg)];
+	size_t prefix_len, old_len, room;
 	va_list ap;
 
 	if (err == NULL)
@@ -29,8 +29,19 @@ int kp_err_prefix(struct kp_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	prefix_len = strlen(prefix);
+	if (prefix_len + 3 > sizeof(err->msg))
+		prefix_len = sizeof(err->msg) - 3;
+	/* Shift the old text right, cutting its end, then write "prefix: ". */
+	room = sizeof(err->msg) - 1 - prefix_len - 2;
+	old_len = strlen(err->msg);
+	if (old_len > room)
+		old_len = room;
+	memmove(err->msg + prefix_len + 2, err->msg, old_len);
+	err->msg[prefix_len + 2 + old_len] = '\0';
+	memcpy(err->msg, prefix, prefix_len);
+	err->msg[prefix_len] = ':';
+	err->msg[prefix_len + 1] = ' ';
 	return -1;
 }
 

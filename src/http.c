@@ -23,6 +23,7 @@ struct http_job {
 	const struct http_request *req;
 	uint64_t start_at_ms;
 	http_done_fn done;
+	http_timer_fn timer;     /* set for a timer (then req is NULL) */
 	void *ctx;
 	CURL *easy;
 	struct curl_slist *headers;
@@ -39,6 +40,9 @@ struct http_engine {
 	struct http_job *queue;  /* not started yet, in submit order */
 	struct http_job *active; /* attached to the multi handle */
 	bool past_deadline;
+	const volatile sig_atomic_t *stop; /* see http_engine_watch */
+	uint64_t stop_grace_ms;
+	bool stopping;
 };
 
 int http_global_init(struct kp_err *err)
@@ -106,11 +110,20 @@ static void job_free(struct http_job *job)
 	free(job);
 }
 
+static void engine_enqueue(struct http_engine *engine, struct http_job *job)
+{
+	struct http_job **tail;
+
+	for (tail = &engine->queue; *tail != NULL; tail = &(*tail)->next)
+		;
+	*tail = job;
+}
+
 int http_submit(struct http_engine *engine, const struct http_request *req,
 		uint64_t start_at_ms, http_done_fn done, void *ctx,
 		struct kp_err *err)
 {
-	struct http_job *job = calloc(1, sizeof(*job)), **tail;
+	struct http_job *job = calloc(1, sizeof(*job));
 
 	if (job == NULL)
 		return kp_err_nomem(err);
@@ -119,10 +132,29 @@ int http_submit(struct http_engine *engine, const struct http_request *req,
 	job->done = done;
 	job->ctx = ctx;
 	buf_init(&job->resp.body, (size_t)req->net->max_body_bytes);
-	for (tail = &engine->queue; *tail != NULL; tail = &(*tail)->next)
-		;
-	*tail = job;
+	engine_enqueue(engine, job);
 	return 0;
+}
+
+int http_timer(struct http_engine *engine, uint64_t at_ms, http_timer_fn fn,
+	       void *ctx, struct kp_err *err)
+{
+	struct http_job *job = calloc(1, sizeof(*job));
+
+	if (job == NULL)
+		return kp_err_nomem(err);
+	job->start_at_ms = at_ms;
+	job->timer = fn;
+	job->ctx = ctx;
+	engine_enqueue(engine, job);
+	return 0;
+}
+
+void http_engine_watch(struct http_engine *engine,
+		       const volatile sig_atomic_t *flag, uint64_t grace_ms)
+{
+	engine->stop = flag;
+	engine->stop_grace_ms = grace_ms;
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
@@ -438,6 +470,19 @@ static long engine_start_due(struct http_engine *engine, uint64_t deadline_ms)
 	long wait_ms = 1000;
 
 	while ((job = *link) != NULL) {
+		if (job->timer != NULL &&
+		    (engine->past_deadline || engine->stopping || now >= deadline_ms)) {
+			*link = job->next;
+			job_free(job);
+			continue;
+		}
+		if (job->timer != NULL && job->start_at_ms <= now) {
+			*link = job->next;
+			job->timer(job->ctx);
+			job_free(job);
+			link = &engine->queue;
+			continue;
+		}
 		if (engine->past_deadline || now >= deadline_ms ||
 		    (job->req->deadline_ms != 0 && now >= job->req->deadline_ms)) {
 			*link = job->next;
@@ -483,7 +528,14 @@ int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
 	uint64_t now;
 
 	engine->past_deadline = false;
+	engine->stopping = false;
 	for (;;) {
+		if (engine->stop != NULL && *engine->stop && !engine->stopping) {
+			engine->stopping = true;
+			now = kp_now_ms();
+			if (deadline_ms > now + engine->stop_grace_ms)
+				deadline_ms = now + engine->stop_grace_ms;
+		}
 		wait_ms = engine_start_due(engine, deadline_ms);
 		if (engine->running == 0 && engine->queue == NULL)
 			return 0;
@@ -498,7 +550,7 @@ int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
 		now = kp_now_ms();
 		/* Transfer timeouts are clamped to the deadline, so curl's own
 		 * timeout message normally wins; this catches an overstay. */
-		if (now >= deadline_ms + HTTP_DEADLINE_GRACE_MS) {
+		if (now > deadline_ms && now - deadline_ms >= HTTP_DEADLINE_GRACE_MS) {
 			engine_abort(engine, "run deadline reached (run_timeout)");
 			return 0;
 		}

@@ -6,6 +6,7 @@
 #ifndef KP_HTTP_H
 #define KP_HTTP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,9 @@ typedef void (*http_done_fn)(void *ctx, struct http_response *resp);
 
 struct http_engine;
 
+/* A timer's callback (loop mode schedules with these). */
+typedef void (*http_timer_fn)(void *ctx);
+
 /* Call once in main before any engine (curl_global_init); 0 or -1. */
 int http_global_init(struct kp_err *err);
 void http_global_cleanup(void);
@@ -83,7 +87,23 @@ int http_submit(struct http_engine *engine, const struct http_request *req,
 		struct kp_err *err);
 
 /*
- * Runs until no transfer is queued or in flight. Transfers still pending at
+ * Calls fn(ctx) from http_engine_run once at_ms has come. Timers still
+ * pending when the run ends (deadline or stop) are dropped uncalled.
+ * Returns 0, or -1 on OOM.
+ */
+int http_timer(struct http_engine *engine, uint64_t at_ms, http_timer_fn fn,
+	       void *ctx, struct kp_err *err);
+
+/*
+ * Makes http_engine_run watch *flag (set from a signal handler): once it
+ * is non-zero, pending timers are dropped and the deadline becomes at most
+ * grace_ms away, so in-flight transfers (pushes) may still finish.
+ */
+void http_engine_watch(struct http_engine *engine,
+		       const volatile sig_atomic_t *flag, uint64_t grace_ms);
+
+/*
+ * Runs until no transfer or timer is queued or in flight. Transfers still pending at
  * deadline_ms finish with HTTP_FAIL_DEADLINE, and so does any transfer
  * submitted after it. Returns 0, or -1 when the multi interface itself
  * failed (every unfinished transfer is then completed with that error).

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "http.h"
 #include "log.h"
@@ -20,12 +21,14 @@ struct check_state {
 	struct run_ctx *run;
 	const struct check *check;
 	const struct target *target;    /* NULL for generic checks */
-	struct run_outcome *outcome;
-	struct check_request req;
-	int attempts;                   /* requests made */
-	struct check_state *dependents[2]; /* models, chat after health */
-	size_t n_dependents;
-	bool waits_for_health;
+	struct check_state *health;     /* the target's health check, or NULL */
+	struct run_outcome outcome;     /* this cycle's */
+	struct check_request req;       /* prepared once, reused */
+	int attempts;                   /* requests made this cycle */
+	bool ran_once;                  /* a result was final at least once */
+	uint64_t cycle_start_ms;
+	uint64_t check_deadline_ms;     /* checks end here ... */
+	uint64_t push_deadline_ms;      /* ... and pushes here */
 	char *push_url;
 	struct http_request push_req;
 	int push_attempts;
@@ -37,8 +40,9 @@ struct run_ctx {
 	struct http_engine *engine;
 	struct check_state *states;
 	size_t n_states;
-	uint64_t check_deadline_ms;     /* checks end here ... */
-	uint64_t deadline_ms;           /* ... pushes here */
+	bool loop;
+	uint64_t push_budget_ms;
+	uint32_t rng;                   /* jitter */
 	struct kp_err fatal;            /* first OOM or internal error */
 };
 
@@ -102,6 +106,12 @@ static uint64_t backoff_ms(const struct net_opts *net, int attempts_made)
 
 static void on_check_done(void *ctx, struct http_response *resp);
 static void on_push_done(void *ctx, struct http_response *resp);
+static void start_cycle(struct check_state *state);
+
+static bool stopping(const struct run_ctx *run)
+{
+	return run->opts->stop != NULL && *run->opts->stop;
+}
 
 static void submit_check(struct check_state *state, uint64_t start_at_ms)
 {
@@ -113,7 +123,7 @@ static void submit_check(struct check_state *state, uint64_t start_at_ms)
 		run_fail(run, &err);
 		return;
 	}
-	state->req.http.deadline_ms = run->check_deadline_ms;
+	state->req.http.deadline_ms = state->check_deadline_ms;
 	state->attempts++;
 	if (http_submit(run->engine, &state->req.http, start_at_ms, on_check_done,
 			state, &err) != 0)
@@ -131,29 +141,49 @@ static void submit_push(struct check_state *state, uint64_t start_at_ms)
 		run_fail(run, &err);
 }
 
-static void log_result(const struct check_state *state)
+/* xorshift32: jitter needs spread, not quality. */
+static uint32_t next_random(struct run_ctx *run)
 {
-	const struct check_result *r = &state->outcome->result;
-	const struct check *c = state->check;
-	const char *target = state->target != NULL ? state->target->name : c->name;
+	run->rng ^= run->rng << 13;
+	run->rng ^= run->rng >> 17;
+	run->rng ^= run->rng << 5;
+	return run->rng;
+}
 
-	if (r->ping_ms >= 0)
-		log_info("%s %s %s %ld ms: %s", target, tier_name(c->tier),
-			 r->up ? "up" : "down", r->ping_ms, r->msg);
-	else
-		log_info("%s %s %s - ms: %s", target, tier_name(c->tier),
-			 r->up ? "up" : "down", r->msg);
+static void on_due(void *ctx)
+{
+	start_cycle(ctx);
+}
+
+/* The push is settled: report it, and in loop mode plan the next cycle. */
+static void settle(struct check_state *state)
+{
+	struct run_ctx *run = state->run;
+	const struct net_opts *net = &state->check->net;
+	struct kp_err err = { KP_OK, "" };
+	double jitter_s = net->jitter_s >= 0 ? net->jitter_s : net->interval_s / 10;
+	uint64_t next_ms;
+
+	state->outcome.finished_ms = kp_now_ms();
+	if (run->opts->report != NULL)
+		run->opts->report(run->opts->report_ctx, &state->outcome);
+	if (!run->loop || stopping(run))
+		return;
+	next_ms = state->cycle_start_ms + (uint64_t)(net->interval_s * 1000.0) +
+		  (uint64_t)(jitter_s * 1000.0 * (next_random(run) % 1001) / 1000.0);
+	if (http_timer(run->engine, next_ms, on_due, state, &err) != 0)
+		run_fail(run, &err);
 }
 
 /* Builds the push URL for the result and sends it (or prints it). */
 static void push_result(struct check_state *state)
 {
 	struct run_ctx *run = state->run;
-	const struct check_result *r = &state->outcome->result;
+	const struct check_result *r = &state->outcome.result;
 	struct kp_err err = { KP_OK, "" };
 	char *masked;
 
-	log_result(state);
+	free(state->push_url);
 	state->push_url = push_url_build(state->check->push_url, r->up, r->msg,
 					 r->ping_ms, &err);
 	if (state->push_url == NULL) {
@@ -167,33 +197,58 @@ static void push_result(struct check_state *state)
 			return;
 		}
 		fprintf(run->opts->out, "%s: GET %s\n", state->check->name, masked);
+		fflush(run->opts->out);
 		free(masked);
-		state->outcome->pushed = true;
+		state->outcome.pushed = true;
+		settle(state);
 		return;
 	}
 	state->push_req.url = state->push_url;
 	state->push_req.method = "GET";
 	state->push_req.net = &run->cfg->kuma_net;
+	state->push_req.deadline_ms = state->push_deadline_ms;
+	state->push_attempts = 0;
 	submit_push(state, 0);
 }
 
-/* A final result: push it, then start or skip the tiers that wait on it. */
+/* A final result: push it, then start the tiers that waited for it. */
 static void finish_check(struct check_state *state)
 {
-	const struct check_result *r = &state->outcome->result;
+	struct run_ctx *run = state->run;
+	bool first = !state->ran_once;
 	size_t i;
 
+	state->ran_once = true;
 	push_result(state);
-	for (i = 0; i < state->n_dependents; i++) {
-		struct check_state *dep = state->dependents[i];
+	/* Later cycles of dependent tiers follow their own schedule. */
+	for (i = 0; first && i < run->n_states; i++)
+		if (run->states[i].health == state)
+			start_cycle(&run->states[i]);
+}
 
-		if (r->up) {
-			submit_check(dep, 0);
-		} else {
-			check_skip(&dep->outcome->result, r->msg);
-			finish_check(dep);
-		}
+static void start_cycle(struct check_state *state)
+{
+	struct run_ctx *run = state->run;
+	const struct check_state *health = state->health;
+
+	if (stopping(run))
+		return;
+	state->cycle_start_ms = kp_now_ms();
+	if (run->loop) {
+		state->check_deadline_ms = state->cycle_start_ms +
+			(uint64_t)(attempts_budget_s(&state->check->net) * 1000.0);
+		state->push_deadline_ms = state->check_deadline_ms + run->push_budget_ms;
 	}
+	state->attempts = 0;
+	memset(&state->outcome.result, 0, sizeof(state->outcome.result));
+	state->outcome.pushed = false;
+	state->outcome.push_error[0] = '\0';
+	if (health != NULL && !health->outcome.result.up) {
+		check_skip(&state->outcome.result, health->outcome.result.msg);
+		finish_check(state);
+		return;
+	}
+	submit_check(state, 0);
 }
 
 static void on_check_done(void *ctx, struct http_response *resp)
@@ -204,13 +259,15 @@ static void on_check_done(void *ctx, struct http_response *resp)
 	struct kp_err err = { KP_OK, "" };
 	uint64_t retry_at;
 
-	if (check_judge(state->check, resp, &state->outcome->result, &err) != 0)
+	if (stopping(run))
+		return; /* cut short by a signal: nothing true to push */
+	if (check_judge(state->check, resp, &state->outcome.result, &err) != 0)
 		run_fail(run, &err);
-	if (!state->outcome->result.up && state->attempts <= net->retries) {
+	if (!state->outcome.result.up && state->attempts <= net->retries) {
 		retry_at = kp_now_ms() + backoff_ms(net, state->attempts);
-		if (retry_at < run->check_deadline_ms) {
+		if (retry_at < state->check_deadline_ms) {
 			log_debug("%s: down (%s), retry %d of %d", state->check->name,
-				  state->outcome->result.msg, state->attempts,
+				  state->outcome.result.msg, state->attempts,
 				  net->retries);
 			submit_check(state, retry_at);
 			return;
@@ -224,7 +281,7 @@ static void on_push_done(void *ctx, struct http_response *resp)
 	struct check_state *state = ctx;
 	struct run_ctx *run = state->run;
 	const struct net_opts *net = &run->cfg->kuma_net;
-	struct run_outcome *outcome = state->outcome;
+	struct run_outcome *outcome = &state->outcome;
 	enum push_verdict verdict;
 	uint64_t retry_at;
 
@@ -240,11 +297,13 @@ static void on_push_done(void *ctx, struct http_response *resp)
 	if (verdict == PUSH_ACCEPTED) {
 		outcome->pushed = true;
 		outcome->push_error[0] = '\0';
+		settle(state);
 		return;
 	}
-	if (verdict == PUSH_RETRY && state->push_attempts <= net->retries) {
+	if (verdict == PUSH_RETRY && state->push_attempts <= net->retries &&
+	    !stopping(run)) {
 		retry_at = kp_now_ms() + backoff_ms(net, state->push_attempts);
-		if (retry_at < run->deadline_ms) {
+		if (retry_at < state->push_deadline_ms) {
 			log_debug("%s: push failed (%s), retry %d of %d",
 				  state->check->name, outcome->push_error,
 				  state->push_attempts, net->retries);
@@ -254,44 +313,32 @@ static void on_push_done(void *ctx, struct http_response *resp)
 	}
 	log_err("%s: push to Kuma failed: %s", state->check->name,
 		outcome->push_error);
+	settle(state);
 }
 
-/* One state per check; tiers with a health check wait for it. */
-static int build_states(struct run_ctx *run, struct run_summary *summary,
-			struct kp_err *err)
+static int build_states(struct run_ctx *run, struct kp_err *err)
 {
 	const struct config *cfg = run->cfg;
-	size_t i, j;
+	size_t i;
 
 	run->n_states = cfg->n_checks;
 	run->states = calloc(cfg->n_checks ? cfg->n_checks : 1, sizeof(*run->states));
-	summary->outcomes = calloc(cfg->n_checks ? cfg->n_checks : 1,
-				   sizeof(*summary->outcomes));
-	if (run->states == NULL || summary->outcomes == NULL)
+	if (run->states == NULL)
 		return kp_err_nomem(err);
-	summary->n_outcomes = cfg->n_checks;
 	for (i = 0; i < cfg->n_checks; i++) {
 		struct check_state *state = &run->states[i];
+		const struct check *health = health_of(cfg, &cfg->checks[i]);
 
 		state->run = run;
 		state->check = &cfg->checks[i];
+		state->outcome.check = state->check;
 		state->target = cfg->checks[i].target >= 0
 					? &cfg->targets[cfg->checks[i].target]
 					: NULL;
-		state->outcome = &summary->outcomes[i];
-		state->outcome->check = state->check;
-	}
-	for (i = 0; i < cfg->n_checks; i++) {
-		const struct check *health = health_of(cfg, &cfg->checks[i]);
-
-		if (health == NULL)
-			continue;
-		j = (size_t)(health - cfg->checks);
-		if (run->states[j].n_dependents < 2) {
-			run->states[j].dependents[run->states[j].n_dependents++] =
-				&run->states[i];
-			run->states[i].waits_for_health = true;
-		}
+		state->outcome.target = state->target != NULL ? state->target->name
+							      : state->check->name;
+		if (health != NULL)
+			state->health = &run->states[health - cfg->checks];
 	}
 	return 0;
 }
@@ -308,61 +355,92 @@ static void free_states(struct run_ctx *run)
 	run->states = NULL;
 }
 
-static void summarize(struct run_summary *summary)
+/* Sets up states and engine, starts every independent check, runs. */
+static int run_engine(struct run_ctx *run, uint64_t deadline_ms,
+		      struct kp_err *err)
 {
 	size_t i;
 
-	for (i = 0; i < summary->n_outcomes; i++) {
-		const struct run_outcome *o = &summary->outcomes[i];
-
-		if (o->result.up)
-			summary->n_up++;
-		else
-			summary->n_down++;
-		if (!o->pushed)
-			summary->n_push_failed++;
+	if (build_states(run, err) != 0)
+		return -1;
+	run->engine = http_engine_new(run->cfg->max_parallel, err);
+	if (run->engine == NULL)
+		return -1;
+	if (run->opts->stop != NULL)
+		http_engine_watch(run->engine, run->opts->stop, RUN_STOP_GRACE_MS);
+	for (i = 0; i < run->n_states; i++) {
+		run->states[i].check_deadline_ms = deadline_ms - run->push_budget_ms;
+		run->states[i].push_deadline_ms = deadline_ms;
+		if (run->states[i].health == NULL)
+			start_cycle(&run->states[i]);
 	}
-	summary->elapsed_ms = kp_now_ms() - summary->started_ms;
+	if (http_engine_run(run->engine, deadline_ms, err) != 0)
+		return -1;
+	if (run->fatal.status != KP_OK) {
+		*err = run->fatal;
+		return -1;
+	}
+	return 0;
+}
+
+static void run_init(struct run_ctx *run, const struct config *cfg,
+		     const struct run_opts *opts, bool loop)
+{
+	memset(run, 0, sizeof(*run));
+	run->cfg = cfg;
+	run->opts = opts;
+	run->loop = loop;
+	run->push_budget_ms = (uint64_t)(attempts_budget_s(&cfg->kuma_net) * 1000.0);
+	run->rng = (uint32_t)kp_now_ms() ^ (uint32_t)getpid() ^ 0x9e3779b9u;
+	if (run->rng == 0)
+		run->rng = 1;
 }
 
 int run_once(const struct config *cfg, const struct run_opts *opts,
 	     struct run_summary *summary, struct kp_err *err)
 {
 	struct run_ctx run;
-	uint64_t budget_ms = run_budget_ms(cfg), push_ms;
+	uint64_t budget_ms = run_budget_ms(cfg), started_ms = kp_now_ms();
 	size_t i;
-	int rc = -1;
+	int rc;
 
 	memset(summary, 0, sizeof(*summary));
-	memset(&run, 0, sizeof(run));
-	run.cfg = cfg;
-	run.opts = opts;
-	summary->started_ms = kp_now_ms();
-	run.deadline_ms = summary->started_ms + budget_ms;
+	run_init(&run, cfg, opts, false);
 	/* Leave the pushes their time after the checks' deadline. */
-	push_ms = (uint64_t)(attempts_budget_s(&cfg->kuma_net) * 1000.0);
-	run.check_deadline_ms = run.deadline_ms - (push_ms < budget_ms / 2 ? push_ms : budget_ms / 2);
-	if (build_states(&run, summary, err) != 0)
-		goto out;
-	run.engine = http_engine_new(cfg->max_parallel, err);
-	if (run.engine == NULL)
-		goto out;
-	for (i = 0; i < run.n_states; i++)
-		if (!run.states[i].waits_for_health)
-			submit_check(&run.states[i], 0);
-	if (http_engine_run(run.engine, run.deadline_ms, err) != 0)
-		goto out;
-	if (run.fatal.status != KP_OK) {
-		*err = run.fatal;
-		goto out;
+	if (run.push_budget_ms > budget_ms / 2)
+		run.push_budget_ms = budget_ms / 2;
+	rc = run_engine(&run, started_ms + budget_ms, err);
+	if (rc == 0) {
+		summary->outcomes = calloc(run.n_states ? run.n_states : 1,
+					   sizeof(*summary->outcomes));
+		if (summary->outcomes == NULL)
+			rc = kp_err_nomem(err);
 	}
-	summarize(summary);
-	rc = 0;
-out:
+	for (i = 0; rc == 0 && i < run.n_states; i++) {
+		const struct run_outcome *o = &run.states[i].outcome;
+
+		summary->outcomes[i] = *o;
+		summary->n_up += o->result.up;
+		summary->n_down += !o->result.up;
+		summary->n_push_failed += !o->pushed;
+	}
+	summary->n_outcomes = rc == 0 ? run.n_states : 0;
+	summary->elapsed_ms = kp_now_ms() - started_ms;
 	http_engine_free(run.engine);
 	free_states(&run);
-	if (rc != 0)
-		run_summary_free(summary);
+	return rc;
+}
+
+int run_loop(const struct config *cfg, const struct run_opts *opts,
+	     struct kp_err *err)
+{
+	struct run_ctx run;
+	int rc;
+
+	run_init(&run, cfg, opts, true);
+	rc = run_engine(&run, UINT64_MAX - 1, err);
+	http_engine_free(run.engine);
+	free_states(&run);
 	return rc;
 }
 

@@ -1,0 +1,138 @@
+/* metrics.c: the node_exporter textfile (Prometheus text exposition format). */
+#include "metrics.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FAILURES_METRIC "kuma_push_push_failures_total"
+
+/* A label value with \ " and newline escaped, as the format requires. */
+static enum kp_status append_label(struct buf *out, const char *name,
+				   const char *value)
+{
+	enum kp_status status = buf_printf(out, "%s=\"", name);
+
+	for (; status == KP_OK && *value != '\0'; value++) {
+		if (*value == '\\' || *value == '"')
+			status = buf_printf(out, "\\%c", *value);
+		else if (*value == '\n')
+			status = buf_append_str(out, "\\n");
+		else
+			status = buf_append(out, value, 1);
+	}
+	return status == KP_OK ? buf_append_str(out, "\"") : status;
+}
+
+static enum kp_status append_series(struct buf *out, const char *metric,
+				    const struct run_outcome *o,
+				    const char *phase, double value)
+{
+	enum kp_status status = buf_printf(out, "%s{", metric);
+
+	if (status == KP_OK)
+		status = append_label(out, "target", o->target);
+	if (status == KP_OK)
+		status = buf_printf(out, ",tier=\"%s\"", tier_name(o->check->tier));
+	if (status == KP_OK && phase != NULL)
+		status = buf_printf(out, ",phase=\"%s\"", phase);
+	return status == KP_OK ? buf_printf(out, "} %.17g\n", value) : status;
+}
+
+enum kp_status metrics_render(struct buf *out, const struct run_outcome *outcomes,
+			      size_t n, unsigned long push_failures_total,
+			      double now_unix_s)
+{
+	static const char *const phases[] = { "dns", "connect", "tls", "first_byte", "total" };
+	enum kp_status status;
+	size_t i, p;
+
+	status = buf_append_str(out,
+		"# HELP kuma_push_up Whether the last check of a tier was up (1) or down (0).\n"
+		"# TYPE kuma_push_up gauge\n");
+	for (i = 0; status == KP_OK && i < n; i++)
+		if (outcomes[i].check != NULL)
+			status = append_series(out, "kuma_push_up", &outcomes[i], NULL,
+					       outcomes[i].result.up ? 1 : 0);
+	if (status == KP_OK)
+		status = buf_append_str(out,
+			"# HELP kuma_push_duration_seconds Time from the start of the last check request to the end of each phase.\n"
+			"# TYPE kuma_push_duration_seconds gauge\n");
+	for (i = 0; status == KP_OK && i < n; i++) {
+		const struct http_timings *t = &outcomes[i].result.timings;
+		const double values[] = { t->dns_ms, t->connect_ms, t->tls_ms,
+					  t->first_byte_ms, t->total_ms };
+
+		if (outcomes[i].check == NULL || outcomes[i].result.ping_ms < 0)
+			continue; /* skipped: nothing was requested */
+		for (p = 0; status == KP_OK && p < 5; p++)
+			status = append_series(out, "kuma_push_duration_seconds",
+					       &outcomes[i], phases[p], values[p] / 1000.0);
+	}
+	if (status == KP_OK)
+		status = buf_printf(out,
+			"# HELP kuma_push_last_run_timestamp_seconds When kuma-push last finished a check (Unix time).\n"
+			"# TYPE kuma_push_last_run_timestamp_seconds gauge\n"
+			"kuma_push_last_run_timestamp_seconds %.3f\n"
+			"# HELP " FAILURES_METRIC " Pushes that Uptime Kuma did not accept.\n"
+			"# TYPE " FAILURES_METRIC " counter\n"
+			FAILURES_METRIC " %lu\n",
+			now_unix_s, push_failures_total);
+	return status;
+}
+
+int metrics_write_file(const char *path, const char *text, size_t len,
+		       struct kp_err *err)
+{
+	char tmp[4096];
+	int fd, saved;
+	size_t done = 0;
+	ssize_t n;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
+	    (int)sizeof(tmp))
+		return kp_err_set(err, KP_EOS, "metrics_file path too long");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return kp_err_set(err, KP_EOS, "cannot write %s: %s", tmp, strerror(errno));
+	while (done < len) {
+		n = write(fd, text + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	saved = errno;
+	if (close(fd) != 0 && done == len) {
+		done = 0;
+		saved = errno;
+	}
+	/* Scrapers must never see a half-written file: rename is atomic. */
+	if (done != len || rename(tmp, path) != 0) {
+		if (done == len)
+			saved = errno;
+		unlink(tmp);
+		return kp_err_set(err, KP_EOS, "cannot write %s: %s", path, strerror(saved));
+	}
+	return 0;
+}
+
+unsigned long metrics_read_failures(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	unsigned long value = 0;
+	size_t name_len = strlen(FAILURES_METRIC);
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, FAILURES_METRIC " ", name_len + 1) == 0)
+			value = strtoul(line + name_len + 1, NULL, 10);
+	fclose(f);
+	return value;
+}

@@ -1,0 +1,123 @@
+/* report.c: the -v line, the --json line and the metrics file of each result. */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "json_write.h"
+#include "log.h"
+#include "metrics.h"
+
+int reporter_init(struct reporter *rep, const struct config *cfg,
+		  FILE *json_out, bool write_each, struct kp_err *err)
+{
+	memset(rep, 0, sizeof(*rep));
+	rep->cfg = cfg;
+	rep->json_out = json_out;
+	rep->write_each = write_each;
+	rep->latest = calloc(cfg->n_checks ? cfg->n_checks : 1, sizeof(*rep->latest));
+	if (rep->latest == NULL)
+		return kp_err_nomem(err);
+	if (cfg->metrics_file != NULL)
+		rep->push_failures = metrics_read_failures(cfg->metrics_file);
+	return 0;
+}
+
+void reporter_free(struct reporter *rep)
+{
+	free(rep->latest);
+	rep->latest = NULL;
+}
+
+static enum kp_status json_timings(struct buf *out, const struct http_timings *t)
+{
+	return buf_printf(out,
+			  "\"timings\":{\"dns_ms\":%.3f,\"connect_ms\":%.3f,\"tls_ms\":%.3f,"
+			  "\"first_byte_ms\":%.3f,\"total_ms\":%.3f}",
+			  t->dns_ms, t->connect_ms, t->tls_ms, t->first_byte_ms,
+			  t->total_ms);
+}
+
+enum kp_status report_json(struct buf *out, const struct run_outcome *o)
+{
+	const struct check_result *r = &o->result;
+	enum kp_status status = buf_append_str(out, "{\"target\":");
+
+	if (status == KP_OK)
+		status = json_write_string(out, o->target);
+	if (status == KP_OK)
+		status = buf_printf(out, ",\"tier\":\"%s\",\"status\":\"%s\",",
+				    tier_name(o->check->tier), r->up ? "up" : "down");
+	if (status == KP_OK)
+		status = r->ping_ms >= 0 ? buf_printf(out, "\"ping_ms\":%ld,", r->ping_ms)
+					 : buf_append_str(out, "\"ping_ms\":null,");
+	if (status == KP_OK)
+		status = buf_append_str(out, "\"msg\":");
+	if (status == KP_OK)
+		status = json_write_string(out, r->msg);
+	if (status == KP_OK)
+		status = r->http_status > 0
+				 ? buf_printf(out, ",\"http_code\":%ld,", r->http_status)
+				 : buf_append_str(out, ",\"http_code\":null,");
+	if (status == KP_OK)
+		status = json_timings(out, &r->timings);
+	if (status == KP_OK)
+		status = buf_printf(out, ",\"pushed\":%s,\"push_error\":",
+				    o->pushed ? "true" : "false");
+	if (status == KP_OK)
+		status = o->pushed ? buf_append_str(out, "null")
+				   : json_write_string(out, o->push_error);
+	return status == KP_OK ? buf_append_str(out, "}") : status;
+}
+
+void reporter_outcome(void *ctx, const struct run_outcome *o)
+{
+	struct reporter *rep = ctx;
+	const struct check_result *r = &o->result;
+	struct kp_err err = { KP_OK, "" };
+	struct buf line;
+
+	if (r->ping_ms >= 0)
+		log_info("%s %s %s %ld ms: %s", o->target, tier_name(o->check->tier),
+			 r->up ? "up" : "down", r->ping_ms, r->msg);
+	else
+		log_info("%s %s %s - ms: %s", o->target, tier_name(o->check->tier),
+			 r->up ? "up" : "down", r->msg);
+	if (rep->json_out != NULL) {
+		buf_init(&line, 64 * 1024);
+		if (report_json(&line, o) == KP_OK) {
+			fprintf(rep->json_out, "%s\n", buf_str(&line));
+			fflush(rep->json_out);
+		}
+		buf_free(&line);
+	}
+	rep->latest[o->check - rep->cfg->checks] = *o;
+	if (!o->pushed)
+		rep->push_failures++;
+	if (rep->write_each && reporter_write_metrics(rep, &err) != 0 &&
+	    strcmp(err.msg, rep->write_err.msg) != 0) {
+		log_err("%s", err.msg);
+		rep->write_err = err;
+	}
+}
+
+int reporter_write_metrics(struct reporter *rep, struct kp_err *err)
+{
+	struct buf text;
+	struct timespec now;
+	int rc;
+
+	if (rep->cfg->metrics_file == NULL)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	buf_init(&text, 16 * 1024 * 1024);
+	if (metrics_render(&text, rep->latest, rep->cfg->n_checks, rep->push_failures,
+			   (double)now.tv_sec + (double)now.tv_nsec / 1e9) != KP_OK) {
+		buf_free(&text);
+		return kp_err_nomem(err);
+	}
+	rc = metrics_write_file(rep->cfg->metrics_file, buf_str(&text), text.len, err);
+	buf_free(&text);
+	return rc;
+}

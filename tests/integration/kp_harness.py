@@ -269,8 +269,8 @@ class KPTestCase(unittest.TestCase):
         for f in self._fakes:
             f.stop()
 
-    def extra_fake(self, role, netns=False, tls=None):
-        f = Fake(self.tmp, role=role, netns=netns, tls=tls)
+    def extra_fake(self, role, netns=False, tls=None, bind="127.0.0.1"):
+        f = Fake(self.tmp, role=role, netns=netns, tls=tls, bind=bind)
         self._fakes.append(f)
         return f
 

@@ -271,6 +271,29 @@ class Concurrency(KPTestCase):
         self.assertLess(starts[-1] - starts[0], 0.5)
 
 
+def have_ipv6_loopback():
+    import socket
+    try:
+        s = socket.socket(socket.AF_INET6)
+        s.bind(("::1", 0))
+        s.close()
+        return True
+    except OSError:
+        return False
+
+
+class IPv6(KPTestCase):
+    @unittest.skipUnless(have_ipv6_loopback(), "no ::1")
+    def test_target_on_ipv6_loopback(self):
+        owui = self.extra_fake("owui", bind="::1")
+        t, tok = self.target("v6", "ok", base=owui.url("ok"))
+        res = self.kp(config=self.config([t]))
+        self.assert_rc(res, EXIT_OK)
+        for tier, msg in (("health", "OK"), ("models", "3 models"),
+                          ("chat", "OK")):
+            self.assert_up(res, tok[tier], msg=msg)
+
+
 class GenericChecks(KPTestCase):
     def check(self, name, url, **settings):
         tok = token("HTTP")

@@ -215,27 +215,24 @@ static char *error_reason(const struct json_doc *doc)
 	return json_string(doc, json_get(doc, 0, "message"));
 }
 
-static void judge_http_error(const struct check *check,
-			     const struct http_response *resp,
+static void judge_http_error(const struct http_response *resp,
 			     struct check_result *result)
 {
 	struct json_doc *doc = NULL;
 	char *reason = NULL;
 	char body[SNIPPET_MAX];
-	const char *auth = "";
 
 	if (json_parse(buf_str(&resp->body), resp->body.len, &doc, NULL) == 0 &&
 	    json_type(doc, 0) == JSON_OBJECT)
 		reason = error_reason(doc);
 	json_free(doc);
-	if (check->tier != TIER_HTTP && check->tier != TIER_HEALTH &&
-	    (resp->status == 401 || resp->status == 403))
-		auth = " (auth)";
+	/* Open WebUI's detail already names an auth problem in its words:
+	 * "Not authenticated", "Use of API key is not enabled ...". */
 	if (reason != NULL) {
-		verdict(result, false, "HTTP %ld%s: %s", resp->status, auth, reason);
+		verdict(result, false, "HTTP %ld: %s", resp->status, reason);
 	} else {
 		snippet(resp, body, sizeof(body));
-		verdict(result, false, "HTTP %ld%s%s%s", resp->status, auth,
+		verdict(result, false, "HTTP %ld%s%s", resp->status,
 			body[0] ? ": " : "", body);
 	}
 	free(reason);
@@ -390,7 +387,7 @@ int check_judge(const struct check *check, const struct http_response *resp,
 		return 0;
 	}
 	if (resp->status != 200) {
-		judge_http_error(check, resp, result);
+		judge_http_error(resp, result);
 		return 0;
 	}
 	switch (check->tier) {

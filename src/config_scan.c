@@ -1,0 +1,152 @@
+/*
+ * config_scan.c: libconfig 1.5 silently truncates integer literals that do
+ * not fit (timeout = 4294967306 reads as 10), so the loader re-reads the
+ * text libconfig accepted and notes every such literal, for a strict error.
+ */
+#include "config_impl.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '*';
+}
+
+/* Does the integer literal tok (valid libconfig) lose bits in 1.5? */
+static bool literal_overflows(const char *tok, size_t len)
+{
+	char digits[64];
+	size_t n = len;
+	bool is64 = false, hex;
+	const char *p = digits;
+
+	while (n > 0 && tok[n - 1] == 'L') {
+		is64 = true;
+		n--;
+	}
+	if (n >= sizeof(digits))
+		return true;
+	memcpy(digits, tok, n);
+	digits[n] = '\0';
+	hex = n > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X');
+	errno = 0;
+	if (hex) {
+		unsigned long long v = strtoull(p, NULL, 16);
+
+		return errno == ERANGE ||
+		       v > (is64 ? (unsigned long long)LLONG_MAX
+				 : (unsigned long long)INT_MAX);
+	} else {
+		long long v = strtoll(p, NULL, 10);
+
+		return errno == ERANGE ||
+		       (!is64 && (v < INT_MIN || v > INT_MAX));
+	}
+}
+
+static int note(struct loader *ld, const char *file, unsigned line,
+		const char *tok, size_t len)
+{
+	struct cfg_overflow *o;
+
+	if (ld->n_overflows == ld->cap_overflows) {
+		size_t cap = ld->cap_overflows ? ld->cap_overflows * 2 : 8;
+		struct cfg_overflow *grown = malloc(cap * sizeof(*grown));
+
+		if (grown == NULL)
+			return -1;
+		if (ld->n_overflows > 0)
+			memcpy(grown, ld->overflows,
+			       ld->n_overflows * sizeof(*grown));
+		free(ld->overflows);
+		ld->overflows = grown;
+		ld->cap_overflows = cap;
+	}
+	o = &ld->overflows[ld->n_overflows++];
+	o->file = file;
+	o->line = line;
+	o->used = false;
+	if (len >= sizeof(o->text))
+		len = sizeof(o->text) - 1;
+	memcpy(o->text, tok, len);
+	o->text[len] = '\0';
+	return 0;
+}
+
+/*
+ * Follows libconfig's lexer only as far as needed: comments, strings and
+ * names are skipped; what is left that starts like a number is a number,
+ * since libconfig has already accepted the text.
+ */
+int cfg_scan_overflows(struct loader *ld, const char *file, const char *text,
+		       size_t len)
+{
+	size_t i = 0, start;
+	unsigned line = 1;
+	bool is_float;
+
+	while (i < len) {
+		char c = text[i];
+
+		if (c == '\n') {
+			line++;
+			i++;
+		} else if (c == '#' || (c == '/' && i + 1 < len &&
+					text[i + 1] == '/')) {
+			while (i < len && text[i] != '\n')
+				i++;
+		} else if (c == '/' && i + 1 < len && text[i + 1] == '*') {
+			for (i += 2; i < len; i++) {
+				if (text[i] == '\n')
+					line++;
+				else if (text[i] == '*' && i + 1 < len &&
+					 text[i + 1] == '/') {
+					i += 2;
+					break;
+				}
+			}
+		} else if (c == '"') {
+			for (i++; i < len && text[i] != '"'; i++) {
+				if (text[i] == '\\' && i + 1 < len)
+					i++;
+				if (text[i] == '\n')
+					line++;
+			}
+			i++;
+		} else if (isalpha((unsigned char)c) || c == '*' || c == '@') {
+			for (i++; i < len && name_char(text[i]); i++)
+				;
+		} else if (isdigit((unsigned char)c) || c == '-' || c == '+' ||
+			   c == '.') {
+			start = i;
+			is_float = false;
+			for (i++; i < len; i++) {
+				char d = text[i];
+
+				if (d == '.' || ((d == 'e' || d == 'E') &&
+						 !(i > start + 1 &&
+						   (text[start + 1] == 'x' ||
+						    text[start + 1] == 'X'))))
+					is_float = true;
+				else if ((d == '+' || d == '-') &&
+					 (text[i - 1] == 'e' ||
+					  text[i - 1] == 'E') &&
+					 is_float)
+					;
+				else if (!isalnum((unsigned char)d))
+					break;
+			}
+			if (!is_float &&
+			    literal_overflows(text + start, i - start) &&
+			    note(ld, file, line, text + start, i - start) != 0)
+				return -1;
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,346 @@
+/*
+ * config_target.c: one Open WebUI target (name, url, API key) and its tier
+ * blocks health, models and chat, each becoming a struct check.
+ */
+#include "config_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+#define KEY_MAX 4096 /* bytes of an API key */
+#define DEFAULT_QUERY "$count(data[*])>0"
+#define DEFAULT_EXPECTED "true"
+#define DEFAULT_PROMPT "Respond with the word HEALTHY"
+#define DEFAULT_EXPECT "HEALTHY"
+
+static const char *const target_keys[] = {
+	"name",	  "url",    "api_key", "api_key_file", "api_key_env",
+	"health", "models", "chat",    NULL};
+static const char *const health_keys[] = {"push", NULL};
+static const char *const models_keys[] = {"push", "query", "expected",
+					  "operator", NULL};
+static const char *const chat_keys[] = {"push", "model", "prompt", "expect",
+					NULL};
+
+enum key_state { KEY_NONE, KEY_OK, KEY_BAD };
+
+static void wipe_free(char *s, size_t n)
+{
+	if (s == NULL)
+		return;
+	memset(s, 0, n);
+	free(s);
+}
+
+/* msmtp's CONF_EINSECURE, as a warning: once per file. */
+static void warn_readable(struct loader *ld, const config_setting_t *s)
+{
+	const char *file = config_setting_source_file(s);
+	int rank = cfg_file_rank(ld, file), mode = ld->main_mode;
+	char shown[512];
+	struct stat st;
+	char *full;
+
+	if (rank < 64 && (ld->warned_files & (1UL << rank)))
+		return;
+	if (rank < 64)
+		ld->warned_files |= 1UL << rank;
+	if (file != NULL) {
+		full = cfg_path(ld, file);
+		if (full == NULL) {
+			cfg_nomem(ld);
+			return;
+		}
+		mode = stat(full, &st) == 0 ? (int)st.st_mode : 0;
+		free(full);
+	}
+	if (mode & (S_IRGRP | S_IROTH))
+		cfg_warn(ld, s, "%s holds an API key and is readable by group "
+				"or others (chmod 600 it)",
+			 cfg_file_of(ld, s, shown, sizeof(shown)));
+}
+
+/* Trims whitespace around; rejects what cannot go in a header. */
+static char *key_clean(struct loader *ld, const config_setting_t *s,
+		       const char *v, size_t len)
+{
+	char *key;
+	size_t i;
+
+	while (len > 0 && (*v == ' ' || *v == '\t' || *v == '\n' ||
+			   *v == '\r')) {
+		v++;
+		len--;
+	}
+	while (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t' ||
+			   v[len - 1] == '\n' || v[len - 1] == '\r'))
+		len--;
+	if (len == 0) {
+		cfg_error(ld, s, "the API key is empty");
+		return NULL;
+	}
+	if (len > KEY_MAX) {
+		cfg_error(ld, s, "the API key is longer than %d bytes", KEY_MAX);
+		return NULL;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c <= 0x20 || c == 0x7f) {
+			cfg_error(ld, s, "the API key contains whitespace or "
+					 "control characters");
+			return NULL;
+		}
+	}
+	key = kp_strndup(v, len);
+	if (key == NULL)
+		cfg_nomem(ld);
+	return key;
+}
+
+static char *key_from_file(struct loader *ld, const config_setting_t *s,
+			   const char *v)
+{
+	struct kp_err err;
+	char *full, *text = NULL, *key = NULL;
+	size_t len = 0;
+	int mode = 0;
+
+	if (*v == '\0') {
+		cfg_error(ld, s, "must not be empty");
+		return NULL;
+	}
+	full = cfg_path(ld, v);
+	if (full == NULL)
+		goto nomem;
+	if (cfg_read_file(full, &text, &len, &mode, &err) != 0) {
+		if (err.status == KP_ENOMEM)
+			goto nomem;
+		cfg_error(ld, s, "%s", err.msg);
+		free(full);
+		return NULL;
+	}
+	if (mode & (S_IRGRP | S_IROTH))
+		cfg_warn(ld, s, "%s is readable by group or others (chmod 600 "
+				"it)",
+			 full);
+	key = key_clean(ld, s, text, len);
+	wipe_free(text, len);
+	free(full);
+	return key;
+nomem:
+	cfg_nomem(ld);
+	wipe_free(text, len);
+	free(full);
+	return NULL;
+}
+
+/* Exactly one of api_key, api_key_file, api_key_env, or none. */
+static enum key_state load_key(struct loader *ld, struct target *t,
+			       const config_setting_t *blk)
+{
+	static const char *const names[] = {"api_key", "api_key_file",
+					    "api_key_env"};
+	const config_setting_t *m, *found = NULL;
+	const char *v, *env;
+	int i, which = -1;
+
+	for (i = 0; i < 3; i++) {
+		m = config_setting_get_member(blk, names[i]);
+		if (m == NULL)
+			continue;
+		if (found != NULL) {
+			cfg_error(ld, m, "only one of api_key, api_key_file "
+					 "and api_key_env may be set");
+			return KEY_BAD;
+		}
+		found = m;
+		which = i;
+	}
+	if (found == NULL)
+		return KEY_NONE;
+	v = cfg_string(ld, blk, names[which], 0, NULL);
+	if (v == NULL)
+		return KEY_BAD;
+	switch (which) {
+	case 0:
+		warn_readable(ld, found);
+		t->api_key = key_clean(ld, found, v, strlen(v));
+		break;
+	case 1:
+		t->api_key = key_from_file(ld, found, v);
+		break;
+	default:
+		env = *v ? getenv(v) : NULL;
+		if (env == NULL || *env == '\0') {
+			cfg_error(ld, found, "environment variable \"%s\" is "
+					     "not set or empty",
+				  v);
+			return KEY_BAD;
+		}
+		t->api_key = key_clean(ld, found, env, strlen(env));
+		break;
+	}
+	return t->api_key != NULL ? KEY_OK : KEY_BAD;
+}
+
+static void load_models(struct loader *ld, struct check *c,
+			const config_setting_t *blk)
+{
+	const config_setting_t *m;
+	const char *v;
+	struct jsonata_err jerr;
+
+	v = cfg_string(ld, blk, "query", CFG_NONEMPTY, &m);
+	if (v != NULL || m == NULL) {
+		memset(&jerr, 0, sizeof(jerr));
+		c->query = jsonata_compile(v ? v : DEFAULT_QUERY, &jerr);
+		if (c->query == NULL && strcmp(jerr.code, "K0003") == 0)
+			cfg_nomem(ld);
+		else if (c->query == NULL && jerr.position > 0)
+			cfg_error_in(ld, m ? m : blk, m ? NULL : "query",
+				     "%s at column %d: %s", jerr.code,
+				     jerr.position, jerr.msg);
+		else if (c->query == NULL)
+			cfg_error_in(ld, m ? m : blk, m ? NULL : "query",
+				     "%s: %s", jerr.code, jerr.msg);
+	}
+	v = cfg_string(ld, blk, "expected", 0, &m);
+	if ((v != NULL || m == NULL) &&
+	    (c->expected = kp_strdup(v ? v : DEFAULT_EXPECTED)) == NULL)
+		cfg_nomem(ld);
+	c->op = JSONATA_OP_EQ;
+	v = cfg_string(ld, blk, "operator", 0, &m);
+	if (v != NULL && !jsonata_op_parse(v, &c->op))
+		cfg_error(ld, m, "unknown operator \"%s\" (expected ==, !=, <, "
+				 "<=, >, >= or contains)",
+			  v);
+}
+
+static void load_chat(struct loader *ld, struct check *c,
+		      const config_setting_t *blk)
+{
+	const config_setting_t *m;
+	const char *v;
+
+	v = cfg_string(ld, blk, "model", CFG_REQUIRED | CFG_NONEMPTY, NULL);
+	if (v != NULL && (c->model = kp_strdup(v)) == NULL)
+		cfg_nomem(ld);
+	v = cfg_string(ld, blk, "prompt", CFG_NONEMPTY, &m);
+	if ((v != NULL || m == NULL) &&
+	    (c->prompt = kp_strdup(v ? v : DEFAULT_PROMPT)) == NULL)
+		cfg_nomem(ld);
+	v = cfg_string(ld, blk, "expect", CFG_NONEMPTY, &m);
+	if ((v != NULL || m == NULL) &&
+	    (c->expect = kp_strdup(v ? v : DEFAULT_EXPECT)) == NULL)
+		cfg_nomem(ld);
+}
+
+static void load_tier(struct loader *ld, struct config *cfg, size_t idx,
+		      enum tier tier, const config_setting_t *blk,
+		      const struct net_layer *const *outer,
+		      enum key_state key)
+{
+	static const char *const *const keys[] = {health_keys, models_keys,
+						  chat_keys};
+	struct check *c = &cfg->checks[cfg->n_checks++];
+	const char *tname = cfg->targets[idx].name;
+	struct net_layer layer;
+	const struct net_layer *layers[3] = {outer[0], outer[1], &layer};
+	size_t n;
+
+	memset(&layer, 0, sizeof(layer));
+	c->tier = tier;
+	c->target = (int)idx;
+	c->line = (int)config_setting_source_line(blk);
+	c->op = JSONATA_OP_EQ;
+	if (!cfg_is_group(ld, blk))
+		return;
+	cfg_keys(ld, blk, keys[tier], NET_CHECK, &layer);
+	if (tname != NULL) {
+		n = strlen(tname) + strlen(tier_name(tier)) + 2;
+		c->name = malloc(n);
+		if (c->name == NULL) {
+			cfg_nomem(ld);
+			return;
+		}
+		snprintf(c->name, n, "%s/%s", tname, tier_name(tier));
+	}
+	c->push_url = cfg_push(ld, cfg, blk);
+	if (tier == TIER_MODELS)
+		load_models(ld, c, blk);
+	else if (tier == TIER_CHAT)
+		load_chat(ld, c, blk);
+	if (tier != TIER_HEALTH && key == KEY_NONE)
+		cfg_error(ld, blk, "needs an API key: set api_key, "
+				   "api_key_file or api_key_env in the target");
+	if (net_compose(ld, &c->net, layers, 3) != 0)
+		cfg_nomem(ld);
+}
+
+static void load_name(struct loader *ld, struct config *cfg, size_t idx,
+		      const config_setting_t *blk)
+{
+	const config_setting_t *m;
+	const char *v = cfg_string(ld, blk, "name", CFG_REQUIRED | CFG_NONEMPTY,
+				   &m);
+	size_t i;
+
+	if (v == NULL)
+		return;
+	if (cfg_has_ctl(v) || strchr(v, '/') != NULL) {
+		cfg_error(ld, m, "name must not contain '/' or control "
+				 "characters");
+		return;
+	}
+	for (i = 0; i < idx; i++) {
+		if (cfg->targets[i].name != NULL &&
+		    strcmp(cfg->targets[i].name, v) == 0) {
+			cfg_error(ld, m, "duplicate target name \"%s\" (also "
+					 "at line %d)",
+				  v, cfg->targets[i].line);
+			return;
+		}
+	}
+	if ((cfg->targets[idx].name = kp_strdup(v)) == NULL)
+		cfg_nomem(ld);
+}
+
+void cfg_target(struct loader *ld, struct config *cfg, size_t idx,
+		const config_setting_t *blk, const struct net_layer *defaults)
+{
+	static const enum tier tiers[] = {TIER_HEALTH, TIER_MODELS, TIER_CHAT};
+	struct target *t = &cfg->targets[idx];
+	struct net_layer layer;
+	const struct net_layer *outer[2] = {defaults, &layer};
+	const config_setting_t *m;
+	const char *v;
+	enum key_state key;
+	size_t i, before;
+
+	cfg->n_targets = idx + 1;
+	t->line = (int)config_setting_source_line(blk);
+	if (!cfg_is_group(ld, blk))
+		return;
+	memset(&layer, 0, sizeof(layer));
+	cfg_keys(ld, blk, target_keys, NET_BLOCK, &layer);
+	load_name(ld, cfg, idx, blk);
+	v = cfg_string(ld, blk, "url", CFG_REQUIRED | CFG_NONEMPTY, &m);
+	if (v != NULL)
+		t->url = cfg_url(ld, m, v, true);
+	key = load_key(ld, t, blk);
+
+	before = cfg->n_checks;
+	for (i = 0; i < sizeof(tiers) / sizeof(tiers[0]) && !ld->nomem; i++) {
+		m = config_setting_get_member(blk, tier_name(tiers[i]));
+		if (m != NULL)
+			load_tier(ld, cfg, idx, tiers[i], m, outer, key);
+	}
+	if (cfg->n_checks == before && !ld->nomem)
+		cfg_warn(ld, blk, "no health, models or chat block: nothing "
+				  "is checked for this target");
+}

@@ -62,4 +62,39 @@ bool json_number(const struct json_doc *doc, int node, double *out);
 /* The raw text of a node (for messages): pointer into the text and length. */
 const char *json_raw(const struct json_doc *doc, int node, size_t *len);
 
+/*
+ * Fast traversal for the evaluator, O(1) per step. json_size: members of an
+ * array or keys of an object as written (duplicates included). json_first:
+ * the first member of an array or first key of an object (-1 when empty);
+ * json_next: the following member or key of the same container (-1 after
+ * the last). The value of an object key k is node k + 1.
+ */
+size_t json_size(const struct json_doc *doc, int node);
+int json_first(const struct json_doc *doc, int node);
+int json_next(const struct json_doc *doc, int node);
+
+/*
+ * A string node's bytes between the quotes, as written. *plain is true when
+ * they are already the value (no escapes, valid UTF-8); otherwise decode
+ * them with json_decode. NULL when the node is not a string.
+ */
+const char *json_str_raw(const struct json_doc *doc, int node, size_t *len,
+			 bool *plain);
+
+/*
+ * Decodes len raw bytes of a validated JSON string into out (room for
+ * len * 3 bytes) and returns the decoded length. Invalid UTF-8 becomes
+ * U+FFFD as a WHATWG decoder does; a lone surrogate escape becomes U+FFFD,
+ * or with lone_as_wtf8 its 3-byte generalized UTF-8 form (so that it can
+ * be kept as JavaScript keeps it).
+ */
+size_t json_decode(const char *raw, size_t len, char *out, bool lone_as_wtf8);
+
+/*
+ * The value of a JSON number text p[0..len) as JSON.parse gives it (an IEEE
+ * double, correctly rounded, whatever LC_NUMERIC says). The text must match
+ * the JSON number grammar.
+ */
+double json_parse_number(const char *p, size_t len);
+
 #endif

@@ -1,0 +1,237 @@
+/*
+ * jsonata_kuma.c: Uptime Kuma 2.x's evaluateJsonQuery (server/util.ts),
+ * mirrored: which results are refused, JavaScript's toString() of the
+ * result, the comparison with the expected value, and Kuma's wording.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jsonata_int.h"
+
+static const char *const OP_NAMES[] = { "==", "!=", "<", "<=", ">", ">=",
+					"contains" };
+
+bool jsonata_op_parse(const char *text, enum jsonata_op *op)
+{
+	for (size_t i = 0; i < sizeof(OP_NAMES) / sizeof(OP_NAMES[0]); i++) {
+		if (strcmp(text, OP_NAMES[i]) == 0) {
+			*op = (enum jsonata_op)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *jsonata_op_name(enum jsonata_op op)
+{
+	if ((unsigned)op >= sizeof(OP_NAMES) / sizeof(OP_NAMES[0]))
+		return "?";
+	return OP_NAMES[op];
+}
+
+/*
+ * Kuma's "Response from server was: ..." part: JSON.stringify(v), cut to
+ * 100 characters with "… (truncated)" when longer than 50.
+ */
+static void response_text(struct ev *e, const struct jv *v, char *out,
+			  size_t size)
+{
+	struct buf b;
+	size_t cut = 0, chars = 0;
+	const char *s;
+
+	if (v->kind == JV_UNDEF) {
+		snprintf(out, size, "undefined");
+		return;
+	}
+	buf_init(&b, 1024);
+	jv_stringify(e, v, false, &b); /* a cap hit keeps the head, which is enough */
+	s = buf_str(&b);
+	while (s[cut] != '\0' && chars < 100) {
+		unsigned char c = (unsigned char)s[cut];
+
+		chars += c >= 0xF0 ? 2 : 1;
+		cut++;
+		while (((unsigned char)s[cut] & 0xC0) == 0x80)
+			cut++;
+	}
+	if (b.len > 50 && (s[cut] != '\0' || b.len >= b.max))
+		snprintf(out, size, "%.*s\xe2\x80\xa6 (truncated)", (int)cut, s);
+	else if (b.len > 50)
+		snprintf(out, size, "%.*s\xe2\x80\xa6 (truncated)", (int)cut, s);
+	else
+		snprintf(out, size, "%s", s);
+	buf_free(&b);
+}
+
+/* JavaScript's String(v) for the primitive results Kuma accepts. */
+static int to_string(struct ev *e, const struct jv *v, char *out, size_t size)
+{
+	const char *p;
+	size_t len;
+	char num[40];
+
+	switch (v->kind) {
+	case JV_NUM:
+		jn_fmt_number(v->u.num, num);
+		snprintf(out, size, "%s", num);
+		return 0;
+	case JV_TRUE:
+	case JV_FALSE:
+		snprintf(out, size, "%s", v->kind == JV_TRUE ? "true" : "false");
+		return 0;
+	case JV_STR:
+		if (jv_str(e, v, &p, &len) != 0)
+			return -1;
+		snprintf(out, size, "%.*s", (int)(len < size ? len : size - 1), p);
+		return 0;
+	default:
+		snprintf(out, size, "%s", v->kind == JV_NULL ? "null" : "undefined");
+		return 0;
+	}
+}
+
+static void reason_set(struct kp_err *reason, struct ev *e, const struct jv *resp,
+		       const char *why)
+{
+	char tail[200];
+
+	response_text(e, resp, tail, sizeof(tail));
+	kp_err_set(reason, KP_EINVAL,
+		   "Error evaluating JSON query: %s. Response from server was: %s",
+		   why, tail);
+}
+
+/* Refuses what Kuma refuses; 1 when the result may be compared. */
+static int acceptable(struct ev *e, const struct jv *v, struct kp_err *reason)
+{
+	char shown[64], why[400];
+	struct buf b;
+
+	if (v->kind == JV_UNDEF || v->kind == JV_NULL) {
+		reason_set(reason, e, v,
+			   "Empty or undefined response. Check query syntax and response structure");
+		return 0;
+	}
+	if (v->kind == JV_OBJ) {
+		reason_set(reason, e, v,
+			   "The post-JSON query evaluated response from the server is of type object, which cannot be directly compared to the expected value");
+		return 0;
+	}
+	if (v->kind != JV_ARR)
+		return 1;
+	buf_init(&b, 256);
+	jv_stringify(e, v, false, &b);
+	if (b.len > 25)
+		snprintf(shown, sizeof(shown), "%.25s...]", buf_str(&b));
+	else
+		snprintf(shown, sizeof(shown), "%s", buf_str(&b));
+	buf_free(&b);
+	snprintf(why, sizeof(why),
+		 "JSON query returned the array %s, but a primitive value is required. "
+		 "Modify your query to return a single value via [0] to get the first element "
+		 "or use an aggregation like $count(), $sum() or $boolean().", shown);
+	reason_set(reason, e, v, why);
+	return 0;
+}
+
+static struct jv text_value(const char *s)
+{
+	struct jv v = { JV_STR, 0, -1, { .s = { s, strlen(s) } } };
+
+	return v;
+}
+
+/* $number($.value) <op> $number($.expected); -1 with e->err on D3030. */
+static int numeric_compare(struct ev *e, const char *value, const char *expected,
+			   enum jsonata_op op, bool *pass)
+{
+	struct jv a = text_value(value), b = text_value(expected), na, nb;
+	double x, y;
+
+	if (jn_number(e, NULL, &a, &na) != 0 || jn_number(e, NULL, &b, &nb) != 0)
+		return -1;
+	x = na.u.num;
+	y = nb.u.num;
+	switch (op) {
+	case JSONATA_OP_LT: *pass = x < y; break;
+	case JSONATA_OP_LE: *pass = x <= y; break;
+	case JSONATA_OP_GT: *pass = x > y; break;
+	default: *pass = x >= y; break;
+	}
+	return 0;
+}
+
+static int compare(struct ev *e, const struct jv *result, const char *value,
+		   const char *expected, enum jsonata_op op, bool *pass,
+		   struct kp_err *reason)
+{
+	switch (op) {
+	case JSONATA_OP_EQ:
+		*pass = strcmp(value, expected) == 0;
+		break;
+	case JSONATA_OP_NE:
+		*pass = strcmp(value, expected) != 0;
+		break;
+	case JSONATA_OP_CONTAINS:
+		*pass = strstr(value, expected) != NULL;
+		break;
+	default:
+		if (numeric_compare(e, value, expected, op, pass) != 0) {
+			reason_set(reason, e, result, e->err->msg);
+			*pass = false;
+			return 0;
+		}
+		break;
+	}
+	kp_err_set(reason, KP_OK, "JSON query %s (comparing %s %s %s)",
+		   *pass ? "passes" : "does not pass", value, jsonata_op_name(op),
+		   expected);
+	if (!*pass)
+		reason->status = KP_EINVAL;
+	return 0;
+}
+
+int jsonata_kuma_check(const struct jsonata_prog *prog,
+		       const struct json_doc *doc, const char *expected,
+		       enum jsonata_op op, bool *pass, char *value,
+		       size_t value_size, struct kp_err *reason)
+{
+	struct jsonata_err jerr = { "", 0, "" };
+	struct ev e;
+	struct jv v;
+	char text[1024];
+	int rc = 0;
+
+	*pass = false;
+	if (value != NULL && value_size > 0)
+		value[0] = '\0';
+	if (ev_begin(&e, doc, &jerr) != 0 || ev_run(&e, prog, &v) != 0) {
+		if (strcmp(jerr.code, "K0003") == 0) {
+			rc = kp_err_nomem(reason);
+		} else {
+			reason_set(reason, &e, &e.root, jerr.msg);
+		}
+		goto out;
+	}
+	if (value != NULL && value_size > 0) {
+		if (v.kind == JV_ARR || v.kind == JV_OBJ)
+			jv_describe(&e, &v, value, value_size);
+		else if (to_string(&e, &v, value, value_size) != 0)
+			goto nomem;
+	}
+	if (!acceptable(&e, &v, reason))
+		goto out;
+	if (to_string(&e, &v, text, sizeof(text)) != 0)
+		goto nomem;
+	e.err = &jerr;
+	rc = compare(&e, &v, text, expected != NULL ? expected : "true", op, pass,
+		     reason);
+	goto out;
+nomem:
+	rc = kp_err_nomem(reason);
+out:
+	ev_end(&e);
+	return rc;
+}

@@ -1,0 +1,625 @@
+/*
+ * jsonata_value.c: the evaluator's memory (a per-run arena with marks) and
+ * value model: document nodes referenced in place, arrays and sequences
+ * built in the arena, and jsonata's notions of truth, equality and order.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonata_int.h"
+
+struct arena_blk {
+	struct arena_blk *next;
+	size_t cap, used;
+	max_align_t data[];
+};
+
+#define ARENA_ALIGN (sizeof(max_align_t))
+#define ARENA_FIRST_BLOCK (64u * 1024)
+#define ARENA_MAX_BLOCK (16u * 1024 * 1024)
+
+void arena_init(struct arena *a, size_t limit)
+{
+	memset(a, 0, sizeof(*a));
+	a->limit = limit;
+}
+
+static struct arena_blk *arena_grow(struct arena *a, size_t size)
+{
+	size_t cap = a->cur != NULL ? a->cur->cap * 2 : ARENA_FIRST_BLOCK;
+	struct arena_blk *b;
+
+	if (cap > ARENA_MAX_BLOCK)
+		cap = ARENA_MAX_BLOCK;
+	if (cap < size)
+		cap = size;
+	if (cap > a->limit || a->total > a->limit - cap) {
+		a->over = true;
+		return NULL;
+	}
+	b = malloc(sizeof(*b) + cap);
+	if (b == NULL) {
+		a->over = false;
+		return NULL;
+	}
+	b->cap = cap;
+	b->used = 0;
+	a->total += cap;
+	if (a->cur == NULL) {
+		b->next = NULL;
+		a->first = b;
+	} else {
+		b->next = a->cur->next;
+		a->cur->next = b;
+	}
+	return b;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	struct arena_blk *b = a->cur;
+	void *p;
+
+	if (size > SIZE_MAX / 2)
+		return NULL;
+	size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	if (size == 0)
+		size = ARENA_ALIGN;
+	if (b == NULL || b->cap - b->used < size) {
+		/* A block kept from before a release, if it fits. */
+		if (b != NULL && b->next != NULL && b->next->cap >= size) {
+			b = b->next;
+			b->used = 0;
+		} else if ((b = arena_grow(a, size)) == NULL) {
+			return NULL;
+		}
+		a->cur = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += size;
+	return p;
+}
+
+struct arena_mark arena_mark(const struct arena *a)
+{
+	struct arena_mark m = { a->cur, a->cur != NULL ? a->cur->used : 0 };
+
+	return m;
+}
+
+void arena_release(struct arena *a, struct arena_mark m)
+{
+	if (m.blk == NULL) {
+		if (a->first != NULL) {
+			a->cur = a->first;
+			a->cur->used = 0;
+		}
+		return;
+	}
+	a->cur = m.blk;
+	a->cur->used = m.used;
+}
+
+void arena_free(struct arena *a)
+{
+	struct arena_blk *b = a->first;
+
+	while (b != NULL) {
+		struct arena_blk *next = b->next;
+
+		free(b);
+		b = next;
+	}
+	memset(a, 0, sizeof(*a));
+}
+
+/* ---- values ---- */
+
+const struct jv JV_UNDEFINED = { JV_UNDEF, 0, -1, { 0 } };
+
+int ev_oom(struct ev *e)
+{
+	if (e->arena.over)
+		return jn_error(e->err, "K0002", 0,
+				"evaluation needs more than %u MiB of memory",
+				JN_MAX_ARENA / (1024 * 1024));
+	return jn_error(e->err, "K0003", 0, "out of memory");
+}
+
+struct jv jv_num(double n)
+{
+	struct jv v = { JV_NUM, 0, -1, { .num = n } };
+
+	return v;
+}
+
+struct jv jv_bool(bool b)
+{
+	struct jv v = { b ? JV_TRUE : JV_FALSE, 0, -1, { 0 } };
+
+	return v;
+}
+
+struct jv jv_node(const struct ev *e, int node)
+{
+	struct jv v = { JV_UNDEF, 0, node, { 0 } };
+	bool plain;
+
+	switch (json_type(e->doc, node)) {
+	case JSON_OBJECT:
+		v.kind = JV_OBJ;
+		break;
+	case JSON_ARRAY:
+		v.kind = JV_ARR;
+		break;
+	case JSON_STRING:
+		v.kind = JV_STR;
+		v.u.s.p = json_str_raw(e->doc, node, &v.u.s.len, &plain);
+		v.flags = plain ? 0 : JVF_RAW;
+		break;
+	case JSON_NUMBER:
+		v.kind = JV_NUM;
+		json_number(e->doc, node, &v.u.num);
+		break;
+	case JSON_TRUE:
+		v.kind = JV_TRUE;
+		break;
+	case JSON_FALSE:
+		v.kind = JV_FALSE;
+		break;
+	case JSON_NULL:
+		v.kind = JV_NULL;
+		break;
+	default:
+		v.node = -1;
+		break;
+	}
+	return v;
+}
+
+bool jv_is_arr(const struct jv *v)
+{
+	return v->kind == JV_ARR;
+}
+
+bool jv_is_seq(const struct jv *v)
+{
+	return v->kind == JV_ARR && (v->flags & JVF_SEQ);
+}
+
+size_t jv_len(const struct ev *e, const struct jv *v)
+{
+	if (v->kind != JV_ARR)
+		return 0;
+	return v->node >= 0 ? json_size(e->doc, v->node) : v->u.arr->len;
+}
+
+void jv_it_init(const struct ev *e, struct jv_it *it, const struct jv *arr)
+{
+	it->arr = arr;
+	it->i = 0;
+	it->node = arr->node >= 0 ? json_first(e->doc, arr->node) : -1;
+}
+
+bool jv_it_next(const struct ev *e, struct jv_it *it, struct jv *out)
+{
+	if (it->arr->node >= 0) {
+		if (it->node < 0)
+			return false;
+		*out = jv_node(e, it->node);
+		it->node = json_next(e->doc, it->node);
+		return true;
+	}
+	if (it->i >= it->arr->u.arr->len)
+		return false;
+	*out = it->arr->u.arr->items[it->i++];
+	return true;
+}
+
+bool jv_at(const struct ev *e, const struct jv *arr, size_t i, struct jv *out)
+{
+	if (arr->node >= 0) {
+		int node = json_at(e->doc, arr->node, i);
+
+		if (node < 0)
+			return false;
+		*out = jv_node(e, node);
+		return true;
+	}
+	if (i >= arr->u.arr->len)
+		return false;
+	*out = arr->u.arr->items[i];
+	return true;
+}
+
+struct jarr *jarr_new(struct ev *e, size_t cap)
+{
+	struct jarr *a = arena_alloc(&e->arena, sizeof(*a));
+
+	if (a == NULL)
+		return NULL;
+	a->len = 0;
+	a->cap = cap;
+	a->items = NULL;
+	if (cap > 0 && (a->items = arena_alloc(&e->arena, cap * sizeof(*a->items))) == NULL)
+		return NULL;
+	return a;
+}
+
+int jarr_push(struct ev *e, struct jarr *a, const struct jv *v)
+{
+	if (a->len == a->cap) {
+		size_t cap = a->cap < 4 ? 8 : a->cap * 2;
+		struct jv *grown = arena_alloc(&e->arena, cap * sizeof(*grown));
+
+		if (grown == NULL)
+			return ev_oom(e);
+		if (a->len > 0)
+			memcpy(grown, a->items, a->len * sizeof(*grown));
+		a->items = grown;
+		a->cap = cap;
+	}
+	a->items[a->len++] = *v;
+	return 0;
+}
+
+int jarr_splice(struct ev *e, struct jarr *a, const struct jv *arr)
+{
+	struct jv_it it;
+	struct jv m;
+
+	jv_it_init(e, &it, arr);
+	while (jv_it_next(e, &it, &m))
+		if (jarr_push(e, a, &m) != 0)
+			return -1;
+	return 0;
+}
+
+struct jv jv_arr(struct jarr *a, unsigned char flags)
+{
+	struct jv v = { JV_ARR, flags, -1, { .arr = a } };
+
+	return v;
+}
+
+int jv_str(struct ev *e, const struct jv *v, const char **p, size_t *len)
+{
+	char *out;
+
+	if (!(v->flags & JVF_RAW)) {
+		*p = v->u.s.p;
+		*len = v->u.s.len;
+		return 0;
+	}
+	out = arena_alloc(&e->arena, v->u.s.len * 3 + 1);
+	if (out == NULL)
+		return ev_oom(e);
+	*len = json_decode(v->u.s.p, v->u.s.len, out, true);
+	*p = out;
+	return 0;
+}
+
+static int key_of(struct ev *e, int key_node, const char **p, size_t *len)
+{
+	struct jv k = jv_node(e, key_node);
+
+	return jv_str(e, &k, p, len);
+}
+
+int jv_lookup_key(struct ev *e, int object, const char *key, size_t len)
+{
+	int found = -1;
+
+	for (int k = json_first(e->doc, object); k >= 0; k = json_next(e->doc, k)) {
+		size_t klen;
+		bool plain;
+		const char *raw = json_str_raw(e->doc, k, &klen, &plain);
+
+		if (plain) {
+			if (klen == len && memcmp(raw, key, len) == 0)
+				found = k + 1;
+		} else {
+			struct arena_mark m = arena_mark(&e->arena);
+			const char *dk;
+
+			if (key_of(e, k, &dk, &klen) != 0)
+				return -2;
+			if (klen == len && memcmp(dk, key, len) == 0)
+				found = k + 1;
+			arena_release(&e->arena, m);
+		}
+	}
+	return found;
+}
+
+/* A canonical array index ("0", "17"; below 2^32 - 1): V8 lists these first. */
+static bool index_key(const char *k, size_t len, double *value)
+{
+	double v = 0;
+
+	if (len == 0 || len > 10 || (len > 1 && k[0] == '0'))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (k[i] < '0' || k[i] > '9')
+			return false;
+		v = v * 10 + (k[i] - '0');
+	}
+	*value = v;
+	return v <= 4294967294.0;
+}
+
+static void order_like_v8(struct jmember *m, size_t n)
+{
+	size_t idx = 0;
+	double a, b;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!index_key(m[i].key, m[i].key_len, &a))
+			continue;
+		/* Insertion into the sorted index prefix [0, idx); stable for the rest. */
+		struct jmember cur = m[i];
+		size_t j = i;
+
+		while (j > idx) {
+			m[j] = m[j - 1];
+			j--;
+		}
+		while (j > 0 && index_key(m[j - 1].key, m[j - 1].key_len, &b) && b > a) {
+			m[j] = m[j - 1];
+			j--;
+		}
+		m[j] = cur;
+		idx++;
+	}
+}
+
+static uint32_t fnv(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+int jv_members(struct ev *e, int object, struct jmember **out, size_t *n)
+{
+	size_t raw = json_size(e->doc, object), count = 0, hsize = 1;
+	struct jmember *m = arena_alloc(&e->arena, (raw + 1) * sizeof(*m));
+	int *table = NULL;
+
+	if (m == NULL)
+		return ev_oom(e);
+	if (raw > 16) {
+		while (hsize < raw * 2)
+			hsize *= 2;
+		if ((table = arena_alloc(&e->arena, hsize * sizeof(*table))) == NULL)
+			return ev_oom(e);
+		memset(table, 0xff, hsize * sizeof(*table));
+	}
+	for (int k = json_first(e->doc, object); k >= 0; k = json_next(e->doc, k)) {
+		const char *key;
+		size_t len, slot = 0, i;
+
+		if (key_of(e, k, &key, &len) != 0)
+			return -1;
+		if (table != NULL) {
+			slot = fnv(key, len) & (hsize - 1);
+			while (table[slot] >= 0) {
+				i = (size_t)table[slot];
+				if (m[i].key_len == len && memcmp(m[i].key, key, len) == 0)
+					break;
+				slot = (slot + 1) & (hsize - 1);
+			}
+			i = table[slot] >= 0 ? (size_t)table[slot] : count;
+		} else {
+			for (i = 0; i < count; i++)
+				if (m[i].key_len == len && memcmp(m[i].key, key, len) == 0)
+					break;
+		}
+		if (i == count) {
+			m[count].key = key;
+			m[count].key_len = len;
+			if (table != NULL)
+				table[slot] = (int)count;
+			count++;
+		}
+		m[i].value = k + 1; /* the last duplicate's value, the first's place */
+	}
+	order_like_v8(m, count);
+	*out = m;
+	*n = count;
+	return 0;
+}
+
+int jv_numeric(struct ev *e, const struct jv *v, bool *is_num)
+{
+	*is_num = v->kind == JV_NUM && !isnan(v->u.num);
+	if (*is_num && isinf(v->u.num))
+		return jn_error(e->err, "D1001", 0, "Number out of range: null");
+	return 0;
+}
+
+int jv_boolean(struct ev *e, const struct jv *v, int *out)
+{
+	bool num;
+
+	switch (v->kind) {
+	case JV_UNDEF:
+		*out = 2;
+		return 0;
+	case JV_ARR: {
+		size_t len = jv_len(e, v);
+		struct jv_it it;
+		struct jv m;
+		int any = 0, b;
+
+		if (len == 0) {
+			*out = 0;
+			return 0;
+		}
+		jv_it_init(e, &it, v);
+		if (len == 1) {
+			jv_it_next(e, &it, &m);
+			return jv_boolean(e, &m, out);
+		}
+		while (jv_it_next(e, &it, &m)) {
+			if (jv_boolean(e, &m, &b) != 0)
+				return -1;
+			if (b == 1)
+				any = 1;
+		}
+		*out = any;
+		return 0;
+	}
+	case JV_STR:
+		*out = v->u.s.len > 0;
+		return 0;
+	case JV_NUM:
+		if (jv_numeric(e, v, &num) != 0)
+			return -1;
+		*out = num && v->u.num != 0;
+		return 0;
+	case JV_OBJ:
+		*out = json_size(e->doc, v->node) > 0;
+		return 0;
+	default:
+		*out = v->kind == JV_TRUE;
+		return 0;
+	}
+}
+
+static int equal_objects(struct ev *e, const struct jv *a, const struct jv *b,
+			 bool *eq)
+{
+	struct jmember *ma, *mb;
+	size_t na, nb;
+
+	if (a->node == b->node) {
+		*eq = true;
+		return 0;
+	}
+	if (jv_members(e, a->node, &ma, &na) != 0 ||
+	    jv_members(e, b->node, &mb, &nb) != 0)
+		return -1;
+	*eq = na == nb;
+	for (size_t i = 0; *eq && i < na; i++) {
+		int other = jv_lookup_key(e, b->node, ma[i].key, ma[i].key_len);
+		struct jv va, vb;
+
+		if (other == -2)
+			return ev_oom(e);
+		if (other < 0) {
+			*eq = false;
+			break;
+		}
+		va = jv_node(e, ma[i].value);
+		vb = jv_node(e, other);
+		if (jv_deep_equal(e, &va, &vb, eq) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int jv_deep_equal(struct ev *e, const struct jv *a, const struct jv *b, bool *eq)
+{
+	const char *pa, *pb;
+	size_t la, lb;
+
+	*eq = false;
+	if (a->kind != b->kind)
+		return 0;
+	switch (a->kind) {
+	case JV_NUM:
+		*eq = a->u.num == b->u.num;
+		return 0;
+	case JV_STR:
+		if (jv_str(e, a, &pa, &la) != 0 || jv_str(e, b, &pb, &lb) != 0)
+			return -1;
+		*eq = la == lb && memcmp(pa, pb, la) == 0;
+		return 0;
+	case JV_OBJ:
+		return equal_objects(e, a, b, eq);
+	case JV_ARR: {
+		struct jv_it ia, ib;
+		struct jv xa, xb;
+
+		if (jv_len(e, a) != jv_len(e, b))
+			return 0;
+		jv_it_init(e, &ia, a);
+		jv_it_init(e, &ib, b);
+		*eq = true;
+		while (*eq && jv_it_next(e, &ia, &xa) && jv_it_next(e, &ib, &xb))
+			if (jv_deep_equal(e, &xa, &xb, eq) != 0)
+				return -1;
+		return 0;
+	}
+	default:
+		*eq = true;
+		return 0;
+	}
+}
+
+/* Next UTF-16 code unit of a WTF-8 string; -1 at the end. */
+static long next_unit(const unsigned char *s, size_t n, size_t *i, long *low)
+{
+	unsigned long cp;
+	unsigned char c;
+
+	if (*low >= 0) {
+		long u = *low;
+
+		*low = -1;
+		return u;
+	}
+	if (*i >= n)
+		return -1;
+	c = s[*i];
+	if (c < 0x80) {
+		(*i)++;
+		return c;
+	}
+	if (c < 0xE0 && *i + 1 < n) {
+		cp = ((c & 0x1Fu) << 6) | (s[*i + 1] & 0x3Fu);
+		*i += 2;
+	} else if (c < 0xF0 && *i + 2 < n) {
+		cp = ((c & 0x0Fu) << 12) | ((s[*i + 1] & 0x3Fu) << 6) | (s[*i + 2] & 0x3Fu);
+		*i += 3;
+	} else if (*i + 3 < n) {
+		cp = ((c & 0x07u) << 18) | ((s[*i + 1] & 0x3Fu) << 12) |
+		     ((s[*i + 2] & 0x3Fu) << 6) | (s[*i + 3] & 0x3Fu);
+		*i += 4;
+		cp -= 0x10000;
+		*low = (long)(0xDC00 + (cp & 0x3FF));
+		return (long)(0xD800 + (cp >> 10));
+	} else {
+		(*i)++;
+		return 0xFFFD;
+	}
+	return (long)cp;
+}
+
+int jv_str_cmp(struct ev *e, const struct jv *a, const struct jv *b, int *cmp)
+{
+	const char *pa, *pb;
+	size_t la, lb, i = 0, ia, ib;
+	long lowa = -1, lowb = -1;
+
+	if (jv_str(e, a, &pa, &la) != 0 || jv_str(e, b, &pb, &lb) != 0)
+		return -1;
+	while (i < la && i < lb && pa[i] == pb[i])
+		i++;
+	while (i > 0 && i < la && ((unsigned char)pa[i] & 0xC0) == 0x80)
+		i--;
+	ia = ib = i;
+	for (;;) {
+		long ua = next_unit((const unsigned char *)pa, la, &ia, &lowa);
+		long ub = next_unit((const unsigned char *)pb, lb, &ib, &lowb);
+
+		if (ua != ub || ua < 0) {
+			*cmp = ua < ub ? -1 : ua > ub ? 1 : 0;
+			return 0;
+		}
+	}
+}

@@ -448,14 +448,21 @@ int json_parse(const char *text, size_t len, struct json_doc **out,
 	struct json_doc *doc = NULL;
 	struct frame *stack = NULL;
 	jsmn_parser parser;
-	bool too_deep = false;
+	bool too_deep = false, lone;
+	size_t first;
 	int count, rc = -1;
 
 	*out = NULL;
 	if (len > (size_t)INT_MAX - 2)
 		return kp_err_set(err, KP_ELIMIT, "JSON document too large (%zu bytes)", len);
+	first = skip_ws(text, len, 0);
+	/* jsmn (strict) wants a delimiter after a primitive: a bare top-level
+	 * number or literal is validated here and made a one-token document. */
+	lone = first < len && strchr("{[\"", text[first]) == NULL;
+	if (lone && scan_first_error(text, len) != SIZE_MAX)
+		return fail_at(text, len, err);
 	jsmn_init(&parser);
-	count = jsmn_parse(&parser, text, len, NULL, 0);
+	count = lone ? 1 : jsmn_parse(&parser, text, len, NULL, 0);
 	if (count <= 0)
 		return fail_at(text, len, err);
 	if (count > JSON_MAX_TOKENS)
@@ -476,10 +483,18 @@ int json_parse(const char *text, size_t len, struct json_doc **out,
 	if (doc->tok == NULL || doc->next == NULL || doc->sflags == NULL ||
 	    stack == NULL)
 		goto nomem;
-	jsmn_init(&parser);
-	if (jsmn_parse(&parser, text, len, doc->tok, (unsigned)count) != count) {
-		fail_at(text, len, err);
-		goto out;
+	if (lone) {
+		size_t end = first;
+
+		while (end < len && !is_ws((unsigned char)text[end]))
+			end++;
+		doc->tok[0] = (jsmntok_t){ JSMN_PRIMITIVE, (int)first, (int)end, 0, -1 };
+	} else {
+		jsmn_init(&parser);
+		if (jsmn_parse(&parser, text, len, doc->tok, (unsigned)count) != count) {
+			fail_at(text, len, err);
+			goto out;
+		}
 	}
 	if (!validate_tokens(doc, stack, &too_deep)) {
 		if (too_deep)

@@ -1,0 +1,324 @@
+/*
+ * fuzz_push.c: push URL resolution, masking and building, and the judgement
+ * of Kuma's answer. Input: one flag byte (bit 0: up, bit 1: a ping is
+ * given, bit 2: no kuma.url), then NUL-separated fields KUMA_URL, PUSH,
+ * MSG, PING, HTTP_STATUS, CONTENT_TYPE and BODY (the rest, NULs and all).
+ * Invariants are the ones Kuma and a person rely on: one status, one msg,
+ * at most one ping; msg decodes to at most PUSH_MSG_MAX clean characters;
+ * a masked URL never shows the token.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "push.h"
+
+/* Like assert(3), but kept under NDEBUG (RelWithDebInfo defines it). */
+#define FUZZ_CHECK(cond)                                                   \
+	do {                                                                \
+		if (!(cond)) {                                              \
+			fprintf(stderr, "%s:%d: invariant failed: %s\n",    \
+				__FILE__, __LINE__, #cond);                 \
+			abort();                                            \
+		}                                                           \
+	} while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The next NUL-terminated field as an exact-size copy ("" past the end). */
+static char *next_field(const uint8_t **p, const uint8_t *end)
+{
+	const uint8_t *nul = *p < end ? memchr(*p, '\0', (size_t)(end - *p)) : NULL;
+	size_t len = *p < end ? (size_t)((nul ? nul : end) - *p) : 0;
+	char *field = malloc(len + 1);
+
+	FUZZ_CHECK(field != NULL);
+	if (len > 0)
+		memcpy(field, *p, len);
+	field[len] = '\0';
+	*p = nul != NULL ? nul + 1 : end;
+	return field;
+}
+
+static bool has_ctl_or_space(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
+			return true;
+	return false;
+}
+
+static bool has_ctl(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* A token a person would call a secret: long enough not to be a word. */
+static bool secret_like(const char *token, size_t len)
+{
+	size_t i;
+
+	if (len < 12)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)token[i]))
+			return false;
+	return true;
+}
+
+/* memmem(3) is a GNU extension; this is all we need of it. */
+static bool contains(const char *hay, size_t hay_len, const char *needle,
+		     size_t needle_len)
+{
+	size_t i;
+
+	if (needle_len > hay_len)
+		return false;
+	for (i = 0; i + needle_len <= hay_len; i++)
+		if (memcmp(hay + i, needle, needle_len) == 0)
+			return true;
+	return false;
+}
+
+static int hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Decodes the percent-encoded value[0..len) into out (room for len + 1). */
+static size_t percent_decode(const char *value, size_t len, char *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (value[i] == '%') {
+			FUZZ_CHECK(i + 2 < len && hex(value[i + 1]) >= 0 &&
+				   hex(value[i + 2]) >= 0);
+			out[n++] = (char)(hex(value[i + 1]) * 16 + hex(value[i + 2]));
+			i += 2;
+		} else {
+			/* curl escapes everything but RFC 3986 unreserved. */
+			FUZZ_CHECK(isalnum((unsigned char)value[i]) || value[i] == '-' ||
+				   value[i] == '.' || value[i] == '_' || value[i] == '~');
+			out[n++] = value[i];
+		}
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* Printable ASCII words separated by single spaces: sent as is. */
+static bool plain_msg(const char *msg)
+{
+	size_t i, len = strlen(msg);
+
+	if (len == 0 || len > PUSH_MSG_MAX || msg[0] == ' ' || msg[len - 1] == ' ')
+		return false;
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)msg[i] < 0x20 || (unsigned char)msg[i] >= 0x7f)
+			return false;
+		if (msg[i] == ' ' && msg[i + 1] == ' ')
+			return false;
+	}
+	return true;
+}
+
+static void check_msg(const char *value, size_t len, const char *msg)
+{
+	char *decoded = malloc(len + 1);
+	size_t n, i, chars = 0;
+
+	FUZZ_CHECK(decoded != NULL);
+	n = percent_decode(value, len, decoded);
+	FUZZ_CHECK(strlen(decoded) == n); /* no NUL smuggled in */
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)decoded[i];
+
+		FUZZ_CHECK(c >= 0x20 && c != 0x7f);
+		if ((c & 0xC0) != 0x80)
+			chars++;
+	}
+	FUZZ_CHECK(chars <= PUSH_MSG_MAX);
+	FUZZ_CHECK(n == 0 || (decoded[0] != ' ' && decoded[n - 1] != ' '));
+	FUZZ_CHECK(strstr(decoded, "  ") == NULL);
+	if (plain_msg(msg))
+		FUZZ_CHECK(strcmp(decoded, msg) == 0);
+	free(decoded);
+}
+
+/* The query of a built URL: exactly status, msg and (maybe) ping. */
+static void check_built(const char *url, const char *base, bool up,
+			const char *msg, long ping_ms, bool clean_inputs)
+{
+	size_t base_len = strlen(base);
+	const char *q, *end;
+	int n_status = 0, n_msg = 0, n_ping = 0, n_other = 0;
+
+	FUZZ_CHECK(strncmp(url, base, base_len) == 0);
+	FUZZ_CHECK(url[base_len] == '?');
+	FUZZ_CHECK(strchr(url + base_len + 1, '?') == NULL);
+	FUZZ_CHECK(strchr(url, '#') == NULL);
+	FUZZ_CHECK(!has_ctl_or_space(url + base_len, strlen(url + base_len)));
+	if (clean_inputs)
+		FUZZ_CHECK(!has_ctl_or_space(url, strlen(url)));
+	for (q = url + base_len + 1; *q != '\0'; q = *end ? end + 1 : end) {
+		size_t len;
+
+		end = q + strcspn(q, "&");
+		len = (size_t)(end - q);
+		if (len > 7 && strncmp(q, "status=", 7) == 0) {
+			n_status++;
+			FUZZ_CHECK(len - 7 == strlen(up ? "up" : "down") &&
+				   strncmp(q + 7, up ? "up" : "down", len - 7) == 0);
+		} else if (len >= 4 && strncmp(q, "msg=", 4) == 0) {
+			n_msg++;
+			check_msg(q + 4, len - 4, msg);
+		} else if (len > 5 && strncmp(q, "ping=", 5) == 0) {
+			char want[32];
+
+			n_ping++;
+			snprintf(want, sizeof(want), "%ld", ping_ms < 1 ? 1 : ping_ms);
+			FUZZ_CHECK(len - 5 == strlen(want) &&
+				   strncmp(q + 5, want, len - 5) == 0);
+		} else {
+			n_other++;
+		}
+	}
+	FUZZ_CHECK(n_status == 1 && n_msg == 1 && n_other == 0);
+	FUZZ_CHECK(n_ping == (ping_ms >= 0 ? 1 : 0));
+}
+
+/* push_mask(url): the token, if any, replaced by "***", nothing else. */
+static void check_mask(const char *url)
+{
+	size_t token_len, prefix_len;
+	const char *token = push_token(url, &token_len);
+	char *masked = push_mask(url);
+	char *secret;
+
+	FUZZ_CHECK(masked != NULL);
+	if (token == NULL || token_len == 0) {
+		FUZZ_CHECK(strcmp(masked, url) == 0);
+		free(masked);
+		return;
+	}
+	prefix_len = (size_t)(token - url);
+	FUZZ_CHECK(strncmp(masked, url, prefix_len) == 0);
+	FUZZ_CHECK(strncmp(masked + prefix_len, "***", 3) == 0);
+	FUZZ_CHECK(strcmp(masked + prefix_len + 3, token + token_len) == 0);
+	/* Whatever surrounds it, a real token never shows through. */
+	secret = malloc(token_len + 1);
+	FUZZ_CHECK(secret != NULL);
+	memcpy(secret, token, token_len);
+	secret[token_len] = '\0';
+	if (secret_like(secret, token_len) &&
+	    strstr(url + prefix_len + token_len, secret) == NULL &&
+	    !contains(url, prefix_len, secret, token_len))
+		FUZZ_CHECK(strstr(masked, secret) == NULL);
+	free(secret);
+	free(masked);
+}
+
+static void check_judge(long status, const char *content_type,
+			const char *body, size_t body_len)
+{
+	char why[256], tiny[8];
+	enum push_verdict v;
+
+	memset(why, 'x', sizeof(why));
+	v = push_judge(status, content_type, body, body_len, why, sizeof(why));
+	FUZZ_CHECK(v >= PUSH_ACCEPTED && v <= PUSH_WRONG_URL);
+	FUZZ_CHECK(memchr(why, '\0', sizeof(why)) != NULL);
+	FUZZ_CHECK(why[0] != '\0');
+	if (v == PUSH_ACCEPTED)
+		FUZZ_CHECK(status == 200);
+	if (!has_ctl(content_type))
+		FUZZ_CHECK(!has_ctl(why));
+	memset(tiny, 'x', sizeof(tiny));
+	FUZZ_CHECK(push_judge(status, content_type, body, body_len, tiny,
+			      sizeof(tiny)) == v);
+	FUZZ_CHECK(memchr(tiny, '\0', sizeof(tiny)) != NULL);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const uint8_t *p = data, *end = data + size;
+	uint8_t flags = size > 0 ? data[0] : 0;
+	char *kuma, *push, *msg, *ping, *status, *content_type, *body, *base, *url;
+	size_t body_len, token_len;
+	struct kp_err err = { KP_OK, "" };
+	long ping_ms = -1, http_status;
+	bool up = flags & 1;
+
+	if (size > 0)
+		p++;
+	kuma = next_field(&p, end);
+	push = next_field(&p, end);
+	msg = next_field(&p, end);
+	ping = next_field(&p, end);
+	status = next_field(&p, end);
+	content_type = next_field(&p, end);
+	body_len = (size_t)(end - p);
+	body = malloc(body_len > 0 ? body_len : 1);
+	FUZZ_CHECK(body != NULL);
+	if (body_len > 0)
+		memcpy(body, p, body_len);
+	if (flags & 2)
+		ping_ms = strtol(ping, NULL, 10);
+	http_status = strtol(status, NULL, 10);
+
+	base = push_base_resolve(flags & 4 ? NULL : kuma, push, &err);
+	if (base == NULL) {
+		const char *token = strstr(push, "://") ? push_token(push, &token_len)
+							: push;
+
+		if (token == push)
+			token_len = strlen(push);
+		FUZZ_CHECK(err.status == KP_EINVAL);
+		FUZZ_CHECK(err.msg[0] != '\0');
+		if (token != NULL && secret_like(token, token_len))
+			FUZZ_CHECK(!contains(err.msg, strlen(err.msg), token, token_len));
+	} else {
+		size_t blen = strlen(base);
+
+		FUZZ_CHECK(strstr(base, "/api/push/") != NULL);
+		FUZZ_CHECK(strpbrk(base, "?#") == NULL);
+		FUZZ_CHECK(blen > 0 && base[blen - 1] != '/');
+		FUZZ_CHECK(push_token(base, &token_len) != NULL && token_len > 0);
+		check_mask(base);
+		url = push_url_build(base, up, msg, ping_ms, &err);
+		FUZZ_CHECK(url != NULL);
+		check_built(url, base, up, msg, ping_ms,
+			    !has_ctl_or_space(push, strlen(push)) &&
+			    ((flags & 4) || strstr(push, "://") != NULL ||
+			     !has_ctl_or_space(kuma, strlen(kuma))));
+		check_mask(url);
+		free(url);
+		free(base);
+	}
+	check_mask(push);
+	check_mask(kuma);
+	check_judge(http_status, content_type, body, body_len);
+
+	free(kuma);
+	free(push);
+	free(msg);
+	free(ping);
+	free(status);
+	free(content_type);
+	free(body);
+	return 0;
+}

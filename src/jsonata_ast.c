@@ -25,6 +25,7 @@ static int wrap_path(struct parser *p, struct jn *step, struct jn **out)
 
 	if (path == NULL || parse_push(p, &path->kids, &path->nkids, step) != 0)
 		return parse_oom(p);
+	path->start = step->start;
 	*out = path;
 	return 0;
 }
@@ -162,21 +163,6 @@ bool jn_is_jsonata_function(const char *name)
 }
 
 
-static size_t node_start(const struct parser *p, const struct jn *n)
-{
-	/* Positions are token ends; good enough to find a column: walk back. */
-	size_t byte = 0;
-	int pos = 0;
-
-	while (byte < p->lx.len && pos < n->pos) {
-		unsigned char c = (unsigned char)p->lx.src[byte++];
-
-		if ((c & 0xC0) != 0x80)
-			pos += c >= 0xF0 ? 2 : 1;
-	}
-	return byte > 0 ? byte - 1 : 0;
-}
-
 static int check_list(struct parser *p, struct jn **list, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -200,16 +186,16 @@ static int check_call(struct parser *p, struct jn *n)
 				n->op = i;
 		if (n->op == FN_NONE && jn_is_jsonata_function(c->str)) {
 			snprintf(what, sizeof(what), "the function $%.60s", c->str);
-			return outside_at(p, node_start(p, c), what);
+			return outside_at(p, c->start, what);
 		}
 		if (n->op == FN_STRING && n->nkids == 2)
-			return outside_at(p, node_start(p, n),
+			return outside_at(p, n->start,
 					  "$string with a second argument");
 	} else if (c->type == JN_PATH && c->nkids == 1 && c->kids[0]->type == JN_NAME &&
 		   c->kids[0]->nstages == 0) {
 		n->fname = c->kids[0]->str;
 	} else {
-		return outside_at(p, node_start(p, n), "a call of an expression");
+		return outside_at(p, n->start, "a call of an expression");
 	}
 	return check_list(p, n->kids, n->nkids);
 }
@@ -220,10 +206,10 @@ static int check_path(struct parser *p, struct jn *n)
 		struct jn *s = n->kids[i];
 
 		if (i == 0 && n->nkids > 1 && s->type == JN_ARRAY)
-			return outside_at(p, node_start(p, s),
+			return outside_at(p, s->start,
 					  "an array constructor as a path step");
 		if (i > 0 && s->type != JN_NAME && s->type != JN_WILD)
-			return outside_at(p, node_start(p, s),
+			return outside_at(p, s->start,
 					  "a path step that is not a name or \"*\"");
 		if (ast_subset(p, s) != 0 || check_list(p, s->stages, s->nstages) != 0)
 			return -1;
@@ -254,7 +240,7 @@ int ast_subset(struct parser *p, struct jn *n)
 		snprintf(what, sizeof(what), jn_is_jsonata_function(n->str) ?
 			 "the function value $%.60s (call it)" : "the variable $%.60s",
 			 n->str);
-		return outside_at(p, node_start(p, n), what);
+		return outside_at(p, n->start, what);
 	default:
 		return check_list(p, n->kids, n->nkids);
 	}

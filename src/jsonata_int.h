@@ -77,6 +77,7 @@ struct jn {
 	enum jn_type type;
 	int op;            /* enum jn_op, or enum jn_fn for JN_CALL */
 	int pos;           /* jsonata's error position (end of token) */
+	size_t start;      /* byte offset where the construct starts */
 	double num;
 	const char *str;   /* names and string literals */
 	size_t len;

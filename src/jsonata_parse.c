@@ -154,6 +154,7 @@ static int nud_block(struct parser *p, const struct token *t, struct jn **out)
 
 	if (n == NULL)
 		return parse_oom(p);
+	n->start = t->start;
 	if (is_op(&p->node, ")"))
 		lex_outside(&p->lx, t->start, "an empty block \"()\"");
 	while (!is_op(&p->node, ")")) {
@@ -179,6 +180,7 @@ static int nud_array(struct parser *p, const struct token *t, struct jn **out)
 
 	if (n == NULL)
 		return parse_oom(p);
+	n->start = t->start;
 	if (!is_op(&p->node, "]")) {
 		for (;;) {
 			if (expr_into(p, 0, n) != 0)
@@ -267,6 +269,7 @@ static int nud_op(struct parser *p, const struct token *t, struct jn **out)
 	}
 	if (n == NULL)
 		return parse_oom(p);
+	n->start = t->start;
 	*out = n;
 	return 0;
 }
@@ -306,6 +309,7 @@ static int nud(struct parser *p, const struct token *t, struct jn **out)
 	n->str = t->str;
 	n->len = t->len;
 	n->num = t->num;
+	n->start = t->start;
 	*out = n;
 	return 0;
 }
@@ -337,6 +341,7 @@ static int led_call(struct parser *p, const struct token *t, struct jn *left,
 	if (n == NULL)
 		return parse_oom(p);
 	n->callee = left;
+	n->start = left->start;
 	if (!is_op(&p->node, ")")) {
 		for (;;) {
 			if (is_op(&p->node, "?")) {
@@ -469,6 +474,7 @@ static int led(struct parser *p, const struct token *t, struct jn *left,
 		       t->pos);
 	if (n == NULL || parse_push(p, &n->kids, &n->nkids, left) != 0)
 		return parse_oom(p);
+	n->start = left->start;
 	for (size_t i = 0; i < sizeof(BINARY_OPS) / sizeof(BINARY_OPS[0]); i++)
 		if (!strcmp(BINARY_OPS[i].id, id))
 			n->op = BINARY_OPS[i].op;

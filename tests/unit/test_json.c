@@ -1,0 +1,209 @@
+/* test_json.c: what a malformed body reports, and what a valid one holds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "json.h"
+
+struct bad_case {
+	const char *text;
+	size_t len; /* 0: strlen */
+	size_t at;  /* expected "invalid JSON at byte N" */
+};
+
+/* jsmn accepts the first six; every one must be refused at its first bad byte. */
+static const struct bad_case BAD[] = {
+	{ "{\"a\"}", 0, 4 },
+	{ "[1,,3]", 0, 3 },
+	{ "{\"a\":1,}", 0, 7 },
+	{ "[tru]", 0, 4 },
+	{ "[1 2]", 0, 3 },
+	{ "{\"a\":\"b\":\"c\"}", 0, 8 },
+	{ "", 0, 0 },
+	{ "   ", 0, 3 },
+	{ "[", 0, 1 },
+	{ "{\"a\":1", 0, 6 },
+	{ "[01]", 0, 2 },
+	{ "[1.]", 0, 3 },
+	{ "[-]", 0, 2 },
+	{ "[1e]", 0, 3 },
+	{ "[.5]", 0, 1 },
+	{ "[+1]", 0, 1 },
+	{ "{\"a\":1}x", 0, 7 },
+	{ "{\"a\":1} {}", 0, 8 },
+	{ "[\"a\tb\"]", 0, 3 },
+	{ "[\"\\q\"]", 0, 3 },
+	{ "[\"\\u12G4\"]", 0, 6 },
+	{ "[\"abc", 0, 5 },
+	{ "{1:2}", 0, 1 },
+	{ "{\"a\" 1}", 0, 5 },
+	{ "[1,]", 0, 3 },
+	{ "[}", 0, 1 },
+	{ "{]", 0, 1 },
+	{ "[NaN]", 0, 1 },
+	{ "[truex]", 0, 5 },
+	{ "\xef\xbb\xbf{}", 0, 0 },   /* a BOM is not JSON (JSON.parse agrees) */
+	{ "[1]\0", 4, 3 },            /* a NUL after the value */
+	{ "[\"a\0b\"]", 7, 3 },       /* a NUL inside a string */
+	{ "\f[]", 0, 0 },             /* form feed is not JSON white space */
+	{ "[1,2]]", 0, 5 },
+	{ "tru", 0, 3 },
+	{ "-", 0, 1 },
+};
+
+static void test_malformed_offsets(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(BAD) / sizeof(BAD[0]); i++) {
+		const struct bad_case *c = &BAD[i];
+		size_t len = c->len ? c->len : strlen(c->text);
+		struct json_doc *doc = (struct json_doc *)&doc;
+		struct kp_err err = { KP_OK, "" };
+		char want[64];
+
+		snprintf(want, sizeof(want), "invalid JSON at byte %zu", c->at);
+		if (json_parse(c->text, len, &doc, &err) != -1 || strcmp(err.msg, want) != 0)
+			fail_msg("case %zu %s: got \"%s\", want \"%s\"", i, c->text, err.msg, want);
+		assert_int_equal(err.status, KP_EINVAL);
+		assert_null(doc);
+	}
+}
+
+static const char *const GOOD[] = {
+	"{}", "[]", "0", "-0", "1.5e-7", "true", "false", "null", "\"x\"",
+	" \t\r\n[ 1 , 2 ]\n", "{\"a\":[{\"b\":null}],\"c\":{\"d\":\"\\u00e9\\ud83d\\ude00\"}}",
+	"[[[[[]]]]]", "{\"\":\"\"}", "[\"\x7f\xff\"]", "1e400",
+};
+
+static void test_valid_documents(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(GOOD) / sizeof(GOOD[0]); i++) {
+		struct json_doc *doc = NULL;
+		struct kp_err err = { KP_OK, "" };
+
+		if (json_parse(GOOD[i], strlen(GOOD[i]), &doc, &err) != 0)
+			fail_msg("%s refused: %s", GOOD[i], err.msg);
+		assert_int_not_equal(json_type(doc, 0), JSON_NONE);
+		json_free(doc);
+	}
+}
+
+static struct json_doc *parse(const char *text)
+{
+	struct json_doc *doc = NULL;
+	struct kp_err err = { KP_OK, "" };
+
+	if (json_parse(text, strlen(text), &doc, &err) != 0)
+		fail_msg("%s: %s", text, err.msg);
+	return doc;
+}
+
+static void test_access(void **state)
+{
+	const char *text = "{\"data\":[{\"id\":\"a\\\"b\"},{\"id\":\"\\ud83d\\ude00\\ud800\"}],"
+			   "\"n\":12345678901234567890,\"dup\":1,\"dup\":2,\"e\\u0078\":3}";
+	struct json_doc *doc = parse(text);
+	int data = json_get(doc, 0, "data"), node;
+	double d;
+	char *s;
+
+	(void)state;
+	assert_int_equal(json_type(doc, data), JSON_ARRAY);
+	assert_int_equal(json_count(doc, data), 2);
+	node = json_get(doc, json_at(doc, data, 0), "id");
+	s = json_string(doc, node);
+	assert_string_equal(s, "a\"b");
+	free(s);
+	/* A pair is one character; a lone surrogate becomes U+FFFD. */
+	s = json_string(doc, json_get(doc, json_at(doc, data, 1), "id"));
+	assert_string_equal(s, "\xf0\x9f\x98\x80\xef\xbf\xbd");
+	free(s);
+	assert_int_equal(json_at(doc, data, 2), -1);
+	assert_true(json_number(doc, json_get(doc, 0, "n"), &d));
+	assert_true(d == 12345678901234567000.0);
+	/* Duplicate keys: the last wins; keys compare after unescaping. */
+	assert_true(json_number(doc, json_get(doc, 0, "dup"), &d));
+	assert_true(d == 2);
+	assert_true(json_number(doc, json_get(doc, 0, "ex"), &d));
+	assert_true(d == 3);
+	assert_int_equal(json_count(doc, 0), 4);
+	assert_int_equal(json_get(doc, 0, "missing"), -1);
+	assert_int_equal(json_get(doc, data, "id"), -1);
+	assert_false(json_number(doc, data, &d));
+	assert_null(json_string(doc, data));
+	json_free(doc);
+	json_free(NULL);
+}
+
+static void test_iteration_is_sibling_order(void **state)
+{
+	struct json_doc *doc = parse("[{\"a\":[1,[2]]},3,{\"b\":{}},[]]");
+	int expect_types[] = { JSON_OBJECT, JSON_NUMBER, JSON_OBJECT, JSON_ARRAY };
+	int i = 0;
+
+	(void)state;
+	for (int n = json_first(doc, 0); n >= 0; n = json_next(doc, n))
+		assert_int_equal(json_type(doc, n), expect_types[i++]);
+	assert_int_equal(i, 4);
+	assert_int_equal(json_size(doc, 0), 4);
+	json_free(doc);
+}
+
+static void test_limits(void **state)
+{
+	size_t depth = JSON_MAX_DEPTH + 1;
+	char *deep = malloc(depth * 2 + 1);
+	struct json_doc *doc = NULL;
+	struct kp_err err = { KP_OK, "" };
+
+	(void)state;
+	memset(deep, '[', depth);
+	memset(deep + depth, ']', depth);
+	deep[depth * 2] = '\0';
+	assert_int_equal(json_parse(deep, depth * 2, &doc, &err), -1);
+	assert_int_equal(err.status, KP_ELIMIT);
+	/* One level less is fine. */
+	assert_int_equal(json_parse(deep + 1, depth * 2 - 2, &doc, &err), 0);
+	json_free(doc);
+	free(deep);
+}
+
+static void test_numbers_like_json_parse(void **state)
+{
+	static const struct {
+		const char *text;
+		double value;
+	} cases[] = {
+		{ "0", 0 }, { "-0", -0.0 }, { "1e2", 100 }, { "0.1", 0.1 },
+		{ "123456789012345", 123456789012345.0 },
+		{ "9007199254740993", 9007199254740992.0 },
+		{ "1.7976931348623157e308", 1.7976931348623157e308 },
+		{ "5e-324", 5e-324 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_true(json_parse_number(cases[i].text, strlen(cases[i].text)) ==
+			    cases[i].value);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_malformed_offsets),
+		cmocka_unit_test(test_valid_documents),
+		cmocka_unit_test(test_access),
+		cmocka_unit_test(test_iteration_is_sibling_order),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_numbers_like_json_parse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,209 @@
+/*
+ * test_jsonata_eval.c: jsonata 2.1.1's answers on its odd corners (the
+ * tables of ../shared/jsonata/SUBSET.md, each checked against the real
+ * jsonata), JavaScript number text, and Uptime Kuma's comparison.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "jsonata.h"
+
+struct eval_case {
+	const char *doc, *expr, *want; /* want: output line, or "ERROR CODE" */
+};
+
+static const struct eval_case CASES[] = {
+	/* Sequences, singletons and flattening. */
+	{ "{\"a\":[{\"b\":1},{\"b\":2}]}", "a.b", "[1,2]" },
+	{ "{\"a\":[{\"b\":1},{\"c\":2}]}", "a.b", "1" },
+	{ "{\"a\":[{\"b\":[1]}]}", "a.b", "[1]" },
+	{ "{\"a\":[{\"b\":[1,2]},{\"b\":[3]}]}", "a.b", "[1,2,3]" },
+	{ "{\"a\":[[1,2],[3]]}", "a", "[[1,2],[3]]" },
+	{ "{\"a\":[{\"b\":[]}]}", "a.b", "[]" },
+	{ "{\"a\":[{\"b\":[]},{\"b\":[]}]}", "a.b", "undefined" },
+	{ "{\"a\":[]}", "$exists(a[0])", "false" },
+	{ "{\"a\":null}", "$count(a)", "1" },
+	{ "{\"a\":{\"b\":1}}", "a[0].b", "1" },
+	{ "{\"a\":\"text\"}", "a[-1]", "\"text\"" },
+	{ "[{\"b\":[1,2]},{\"b\":[3]}]", "b[0]", "1" },
+	{ "[{\"b\":[1,2]},{\"b\":[3]}]", "$.b[0]", "[1,3]" },
+	{ "[{\"b\":1},{\"b\":2}]", "$[1].b", "2" },
+	{ "{\"x\":{\"y\":1,\"z\":2}}", "$$.x.z", "2" },
+	{ "{\"a\":12345678901234567890}", "a = 12345678901234567000", "true" },
+	{ "{\"a\":1,\"a\":2}", "a", "2" },
+	/* Predicates. */
+	{ "{\"m\":[{\"n\":0},{\"n\":5},{\"id\":\"x\"},{\"id\":\"\"},{}]}", "m[*]",
+	  "[{\"n\":0},{\"id\":\"x\"}]" },
+	{ "{\"m\":[{\"a\":0,\"b\":0}]}", "$count(m[*])", "2" },
+	{ "{\"m\":[\"a\",\"b\"]}", "$count(m[*])", "0" },
+	{ "{\"m\":[{\"k\":1},{\"k\":2}]}", "m[k]", "undefined" },
+	{ "{\"m\":[{\"t\":[1,2]},{\"t\":[3]}]}", "m.t[0]", "[1,3]" },
+	{ "{\"m\":[{\"t\":[1,2]},{\"t\":[3]}]}", "(m.t)[0]", "1" },
+	{ "{\"m\":[10,20,30]}", "m[-0.5]", "30" },
+	{ "{\"m\":[10,20,30]}", "m[[2,0]]", "[10,30]" },
+	{ "{\"o\":{\"a\":[],\"b\":[5]}}", "o.*", "[5]" },
+	{ "{\"o\":{\"a\":[]}}", "$exists(o.*)", "true" },
+	{ "{\"o\":{\"2\":\"b\",\"x\":\"c\",\"1\":\"a\"}}", "o.*", "[\"a\",\"b\",\"c\"]" },
+	/* Operators. */
+	{ "{}", "x != 1", "false" },
+	{ "{}", "x > 1", "undefined" },
+	{ "{}", "x > true", "ERROR T2010" },
+	{ "{\"s\":\"10\",\"n\":9}", "s < n", "ERROR T2009" },
+	{ "{\"s\":\"10\",\"n\":9}", "s < \"9\"", "true" },
+	{ "{\"a\":[1,2]}", "a = [1,2]", "true" },
+	{ "{\"m\":[{\"k\":\"a\"},{\"k\":[\"a\"]}]}", "m[k in [\"a\"]]", "{\"k\":\"a\"}" },
+	{ "{\"m\":[{\"k\":3},{\"k\":\"3\"},{}]}", "m[k > 2]", "ERROR T2009" },
+	{ "{}", "false and $nosuch()", "false" },
+	{ "{\"u\":\"\\uff5e\",\"e\":\"\\ud83d\\ude00\"}", "u > e", "true" },
+	{ "{\"n\":\"7\"}", "-n", "ERROR D1002" },
+	{ "{\"d\":[{\"x\":1}]}", "d[0] in d", "true" },
+	/* Functions. */
+	{ "{\"a\":[0,\"\"]}", "$boolean(a)", "false" },
+	{ "{}", "$not(x)", "undefined" },
+	{ "{\"s\":\"\\ud83d\\ude00\\u00e9\"}", "$length(s)", "2" },
+	{ "{\"s\":[\"a\",\"b\"]}", "$length(s)", "ERROR T0410" },
+	{ "{\"s\":\"abc\"}", "$length()", "ERROR T0411" },
+	{ "{\"n\":5}", "$contains(n, \"5\")", "ERROR T0410" },
+	{ "{\"o\":{\"a\":0.1,\"b\":[true,null],\"c\":123.456789012345678,\"d\":1e21}}",
+	  "$string(o)",
+	  "\"{\\\"a\\\":0.1,\\\"b\\\":[true,null],\\\"c\\\":123.456789012346,\\\"d\\\":1e+21}\"" },
+	{ "{\"n\":1.5e-7}", "$string(n)", "\"1.5e-7\"" },
+	{ "{\"a\":[1,\"2\"]}", "$sum(a)", "ERROR T0412" },
+	{ "{\"s\":\"0x1F\"}", "$number(s)", "31" },
+	{ "{\"s\":\" 1\"}", "$number(s)", "ERROR D3030" },
+	{ "{}", "count(x)", "ERROR T1005" },
+	{ "{}", "$nosuch(x)", "ERROR T1006" },
+	{ "{}", "$exists(x, 1)", "ERROR T0410" },
+	/* JavaScript number text and JSON.stringify escapes. */
+	{ "[0.1,1e21,1e-7,-0,123456789012345680000,5e-324,0.000001]", "$",
+	  "[0.1,1e+21,1e-7,0,123456789012345680000,5e-324,0.000001]" },
+	{ "{\"s\":\"\\u0001\\t\\\"\\\\/\\u007f\\ud800\"}", "s",
+	  "\"\\u0001\\t\\\"\\\\/\x7f\\ud800\"" },
+};
+
+static void run(const struct eval_case *c, char *got, size_t size)
+{
+	struct jsonata_err err = { "", 0, "" };
+	struct kp_err kerr = { KP_OK, "" };
+	struct jsonata_prog *prog = jsonata_compile(c->expr, &err);
+	struct json_doc *doc = NULL;
+	struct buf out;
+
+	if (prog == NULL) {
+		snprintf(got, size, "ERROR %s", err.code);
+		return;
+	}
+	assert_int_equal(json_parse(c->doc, strlen(c->doc), &doc, &kerr), 0);
+	buf_init(&out, 1 << 20);
+	if (jsonata_eval_to_json(prog, doc, &out, &err) != 0)
+		snprintf(got, size, "ERROR %s", err.code);
+	else
+		snprintf(got, size, "%s", buf_str(&out));
+	buf_free(&out);
+	json_free(doc);
+	jsonata_free(prog);
+}
+
+static void test_semantics(void **state)
+{
+	char got[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(CASES) / sizeof(CASES[0]); i++) {
+		run(&CASES[i], got, sizeof(got));
+		if (strcmp(got, CASES[i].want) != 0)
+			fail_msg("%s on %s\n  got  %s\n  want %s", CASES[i].expr,
+				 CASES[i].doc, got, CASES[i].want);
+	}
+}
+
+struct kuma_case {
+	const char *doc, *expr, *expected;
+	enum jsonata_op op;
+	bool pass;
+	const char *msg; /* reason->msg starts with this */
+};
+
+static const struct kuma_case KUMA[] = {
+	{ "{\"data\":[{}]}", "$count(data[*])>0", "true", JSONATA_OP_EQ, false,
+	  "JSON query does not pass (comparing false == true)" },
+	{ "{\"data\":[{\"a\":\"x\"}]}", "$count(data[*])>0", "true", JSONATA_OP_EQ, true,
+	  "JSON query passes (comparing true == true)" },
+	{ "{\"n\":5}", "n", "5.0", JSONATA_OP_EQ, false, "JSON query does not pass" },
+	{ "{\"n\":5}", "n", "5.0", JSONATA_OP_GE, true, "JSON query passes" },
+	{ "{\"n\":1e21}", "n", "1e+21", JSONATA_OP_EQ, true, "JSON query passes" },
+	{ "{\"s\":\"0x10\"}", "s", "15", JSONATA_OP_GT, true, "JSON query passes" },
+	{ "{\"s\":\"llama3.1:8b\"}", "s", "llama", JSONATA_OP_CONTAINS, true, "JSON query passes" },
+	{ "{\"s\":\"llama3.1:8b\"}", "s", "llama", JSONATA_OP_NE, true, "JSON query passes" },
+	{ "{\"b\":true}", "b", "0", JSONATA_OP_GT, false,
+	  "Error evaluating JSON query: Unable to cast value to a number: \"true\". "
+	  "Response from server was: true" },
+	{ "{}", "x", "true", JSONATA_OP_EQ, false,
+	  "Error evaluating JSON query: Empty or undefined response. Check query syntax "
+	  "and response structure. Response from server was: undefined" },
+	{ "{\"x\":null}", "x", "true", JSONATA_OP_EQ, false,
+	  "Error evaluating JSON query: Empty or undefined response" },
+	{ "{\"a\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14]}", "a", "true", JSONATA_OP_EQ, false,
+	  "Error evaluating JSON query: JSON query returned the array [1,2,3,4,5,6,7,8,9,10,11,...], "
+	  "but a primitive value is required." },
+	{ "{\"o\":{}}", "o", "true", JSONATA_OP_EQ, false,
+	  "Error evaluating JSON query: The post-JSON query evaluated response from the "
+	  "server is of type object" },
+	{ "{\"s\":\"a\"}", "s > 1", "true", JSONATA_OP_EQ, false,
+	  "Error evaluating JSON query: The values \"a\" and 1 either side of operator \">\" "
+	  "must be of the same data type. Response from server was: {\"s\":\"a\"}" },
+};
+
+static void test_kuma_check(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(KUMA) / sizeof(KUMA[0]); i++) {
+		const struct kuma_case *c = &KUMA[i];
+		struct jsonata_err err = { "", 0, "" };
+		struct kp_err reason = { KP_OK, "" };
+		struct jsonata_prog *prog = jsonata_compile(c->expr, &err);
+		struct json_doc *doc = NULL;
+		char value[64];
+		bool pass = !c->pass;
+
+		assert_non_null(prog);
+		assert_int_equal(json_parse(c->doc, strlen(c->doc), &doc, &reason), 0);
+		assert_int_equal(jsonata_kuma_check(prog, doc, c->expected, c->op, &pass,
+						    value, sizeof(value), &reason), 0);
+		if (pass != c->pass || strncmp(reason.msg, c->msg, strlen(c->msg)) != 0)
+			fail_msg("%s on %s: pass=%d msg \"%s\"", c->expr, c->doc, pass,
+				 reason.msg);
+		json_free(doc);
+		jsonata_free(prog);
+	}
+}
+
+static void test_operators_round_trip(void **state)
+{
+	enum jsonata_op op;
+
+	(void)state;
+	for (int i = JSONATA_OP_EQ; i <= JSONATA_OP_CONTAINS; i++) {
+		assert_true(jsonata_op_parse(jsonata_op_name((enum jsonata_op)i), &op));
+		assert_int_equal(op, i);
+	}
+	assert_false(jsonata_op_parse("=", &op));
+	assert_false(jsonata_op_parse("", &op));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_semantics),
+		cmocka_unit_test(test_kuma_check),
+		cmocka_unit_test(test_operators_round_trip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

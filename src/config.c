@@ -128,7 +128,7 @@ static void record(struct loader *ld, int file_rank, unsigned lineno,
 		ld->cap_msgs = cap;
 	}
 	m = &ld->msgs[ld->n_msgs];
-	m->text = kp_strdup(line);
+	m->text = kp_sanitize(line, strlen(line), strlen(line));
 	if (m->text == NULL) {
 		cfg_nomem(ld);
 		return;
@@ -141,6 +141,16 @@ static void record(struct loader *ld, int file_rank, unsigned lineno,
 static int rank_of(const struct loader *ld, const config_setting_t *s)
 {
 	return cfg_file_rank(ld, s ? config_setting_source_file(s) : NULL);
+}
+
+void cfg_report_now(struct loader *ld, const char *raw)
+{
+	char line[LINE_MAX_BYTES];
+
+	kp_sanitize_into(line, sizeof(line), raw, strlen(raw));
+	ld->errors++;
+	if (ld->report != NULL)
+		ld->report(ld->ctx, line);
 }
 
 void cfg_error(struct loader *ld, const config_setting_t *s, const char *fmt,
@@ -357,13 +367,12 @@ int cfg_read_file(const char *path, char **text, size_t *len, int *mode,
 	if (data == NULL)
 		goto nomem;
 	for (;;) {
+		if (used > CFG_FILE_MAX) {
+			kp_err_set(err, KP_EINVAL, "%s: larger than %d bytes",
+				   path, CFG_FILE_MAX);
+			goto fail;
+		}
 		if (used + 1 == cap) {
-			if (cap > CFG_FILE_MAX) {
-				kp_err_set(err, KP_EINVAL,
-					   "%s: larger than %d bytes", path,
-					   CFG_FILE_MAX);
-				goto fail;
-			}
 			grown = malloc(cap * 2);
 			if (grown == NULL)
 				goto nomem;
@@ -455,7 +464,7 @@ static void report_unused_overflows(struct loader *ld)
 
 static void syntax_error(struct loader *ld, config_t *lc)
 {
-	char file[512], line[LINE_MAX_BYTES];
+	char file[512], raw[2048];
 	const char *efile = config_error_file(lc), *text = config_error_text(lc);
 	const char *shown = ld->path;
 
@@ -469,13 +478,11 @@ static void syntax_error(struct loader *ld, config_t *lc)
 	}
 	if (text == NULL)
 		text = "syntax error";
-	snprintf(line, sizeof(line), "%s:%d: %s%s", shown,
+	snprintf(raw, sizeof(raw), "%s:%d: %s%s", shown,
 		 config_error_line(lc),
 		 strcmp(text, "syntax error") == 0 ? "" : "syntax error: ",
 		 text);
-	ld->errors++;
-	if (ld->report != NULL)
-		ld->report(ld->ctx, line);
+	cfg_report_now(ld, raw);
 }
 
 static void check_free(struct check *c)
@@ -536,7 +543,8 @@ struct config *config_load(const char *path, config_report_fn report,
 	struct loader ld;
 	config_t lc;
 	struct config *cfg = NULL;
-	char *text = NULL;
+	struct kp_err rerr;
+	char *text = NULL, line[LINE_MAX_BYTES];
 	size_t len;
 	bool lc_live = false;
 
@@ -545,13 +553,23 @@ struct config *config_load(const char *path, config_report_fn report,
 	ld.report = report;
 	ld.warn = warn;
 	ld.ctx = ctx;
-	if (cfg_read_file(path, &text, &len, &ld.main_mode, err) != 0)
-		return NULL;
 	ld.dir = dir_of(path);
-	if (ld.dir == NULL)
-		goto nomem;
+	if (ld.dir == NULL) {
+		kp_err_nomem(err);
+		return NULL;
+	}
+	if (cfg_read_file(path, &text, &len, &ld.main_mode, &rerr) != 0) {
+		if (rerr.status != KP_EINVAL) {
+			kp_err_set(err, rerr.status, "%s", rerr.msg);
+			free(ld.dir);
+			return NULL;
+		}
+		snprintf(line, sizeof(line), "%s:1: larger than %d bytes", path,
+			 CFG_FILE_MAX);
+		cfg_report_now(&ld, line);
+		goto invalid;
+	}
 	if (memchr(text, '\0', len) != NULL) {
-		char line[LINE_MAX_BYTES];
 		unsigned lineno = 1;
 		const char *p;
 
@@ -559,11 +577,13 @@ struct config *config_load(const char *path, config_report_fn report,
 			lineno += *p == '\n';
 		snprintf(line, sizeof(line), "%s:%u: syntax error: NUL byte",
 			 path, lineno);
-		ld.errors++;
-		if (report != NULL)
-			report(ctx, line);
+		cfg_report_now(&ld, line);
 		goto invalid;
 	}
+	if (cfg_check_includes(&ld, path, text, len, 0) != 0)
+		goto nomem;
+	if (ld.errors > 0)
+		goto invalid;
 	config_init(&lc);
 	lc_live = true;
 	ld.lc = &lc;

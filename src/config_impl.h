@@ -55,6 +55,8 @@ void cfg_error(struct loader *ld, const config_setting_t *s, const char *fmt,
 /* The same for a missing member of block: block's line, "block.member" path. */
 void cfg_error_in(struct loader *ld, const config_setting_t *block,
 		  const char *member, const char *fmt, ...) KP_PRINTF(4, 5);
+/* Reports a whole line (sanitised) at once, unsorted: fatal file errors. */
+void cfg_report_now(struct loader *ld, const char *raw);
 void cfg_warn(struct loader *ld, const config_setting_t *s, const char *fmt,
 	      ...) KP_PRINTF(3, 4);
 /* File as people should see it, into buf. Returns buf. */
@@ -128,6 +130,12 @@ void cfg_target(struct loader *ld, struct config *cfg, size_t idx,
 /* config_scan.c: finds the integer literals libconfig truncates. */
 int cfg_scan_overflows(struct loader *ld, const char *file, const char *text,
 		       size_t len);
+/*
+ * Reports @include directives naming anything but a regular file of at
+ * most CFG_FILE_MAX bytes (in file, recursively). -1 on OOM.
+ */
+int cfg_check_includes(struct loader *ld, const char *file, const char *text,
+		       size_t len, int depth);
 
 /* config_net.c: the network settings and their cascade. */
 enum net_key {

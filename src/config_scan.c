@@ -10,6 +10,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
 
 static bool name_char(char c)
 {
@@ -147,6 +149,84 @@ int cfg_scan_overflows(struct loader *ld, const char *file, const char *text,
 		} else {
 			i++;
 		}
+	}
+	return 0;
+}
+
+/* libconfig 1.5 joins every @include name to the include directory. */
+static void report_include(struct loader *ld, const char *file,
+			   unsigned line, const char *name, const char *what)
+{
+	char raw[2048];
+
+	snprintf(raw, sizeof(raw), "%s:%u: @include \"%s\": %s", file, line,
+		 name, what);
+	cfg_report_now(ld, raw);
+}
+
+/*
+ * libconfig would read whatever an @include names: a FIFO or a device
+ * blocks or never ends, a huge file eats memory. Only regular files up to
+ * CFG_FILE_MAX bytes may be included, at most 10 deep (libconfig's limit).
+ */
+int cfg_check_includes(struct loader *ld, const char *file, const char *text,
+		       size_t len, int depth)
+{
+	static const char directive[] = "@include";
+	size_t i = 0, n, dl = strlen(ld->dir);
+	unsigned line = 1;
+	char name[512], full[1100], *sub;
+	struct kp_err err;
+	struct stat st;
+	int rc;
+
+	for (; i < len; line++) {
+		while (i < len && (text[i] == ' ' || text[i] == '\t'))
+			i++;
+		if (len - i > sizeof(directive) &&
+		    memcmp(text + i, directive, sizeof(directive) - 1) == 0) {
+			i += sizeof(directive) - 1;
+			while (i < len && (text[i] == ' ' || text[i] == '\t'))
+				i++;
+			n = 0;
+			if (i < len && text[i] == '"') {
+				for (i++; i < len && text[i] != '"' &&
+					  text[i] != '\n';
+				     i++) {
+					if (text[i] == '\\' && i + 1 < len)
+						i++;
+					if (n + 1 < sizeof(name))
+						name[n++] = text[i];
+				}
+			}
+			name[n] = '\0';
+			if (n == 0 || dl + n + 2 > sizeof(full))
+				goto next; /* libconfig reports it */
+			snprintf(full, sizeof(full), "%s/%s", ld->dir, name);
+			if (stat(full, &st) != 0)
+				goto next; /* "cannot open include file" */
+			if (!S_ISREG(st.st_mode)) {
+				report_include(ld, file, line, name,
+					       "not a regular file");
+				goto next;
+			}
+			if (depth >= 10)
+				goto next; /* libconfig refuses deeper */
+			if (cfg_read_file(full, &sub, &n, NULL, &err) != 0) {
+				if (err.status == KP_ENOMEM)
+					return -1;
+				report_include(ld, file, line, name, err.msg);
+				goto next;
+			}
+			rc = cfg_check_includes(ld, full, sub, n, depth + 1);
+			free(sub);
+			if (rc != 0)
+				return -1;
+		}
+next:
+		while (i < len && text[i] != '\n')
+			i++;
+		i++;
 	}
 	return 0;
 }

@@ -648,6 +648,46 @@ static void test_include_error(void **state)
 	remove_file("main.conf");
 }
 
+/* libconfig would block on a FIFO and read any size: we refuse first. */
+static void test_include_not_regular(void **state)
+{
+	char path[128], want[256], *big;
+	struct kp_err err;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/fifo", tmpdir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	write_file("main.conf",
+		   HEAD "health = { push = \"T1\"; }; } );\n"
+			"  @include \"fifo\"\n",
+		   0600);
+	snprintf(path, sizeof(path), "%s/main.conf", tmpdir);
+	assert_null(load(path, &err));
+	assert_int_equal(err.status, KP_EINVAL);
+	assert_int_equal(cap.n_errors, 1);
+	snprintf(want, sizeof(want), "%s:4: @include \"fifo\": not a regular "
+		 "file", path);
+	assert_string_equal(cap.errors[0], want);
+	remove_file("fifo");
+
+	big = malloc(1024 * 1024 + 2);
+	assert_non_null(big);
+	memset(big, '#', 1024 * 1024 + 1);
+	big[1024 * 1024 + 1] = '\0';
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(big, f);
+	fclose(f);
+	free(big);
+	assert_null(load(path, &err));
+	assert_int_equal(err.status, KP_EINVAL);
+	assert_int_equal(cap.n_errors, 1);
+	snprintf(want, sizeof(want), "%s:1: larger than 1048576 bytes", path);
+	assert_string_equal(cap.errors[0], want);
+	remove_file("main.conf");
+}
+
 /* Warn once per file holding a secret that group or others can read. */
 static void test_key_permissions(void **state)
 {
@@ -766,6 +806,7 @@ int main(void)
 		cmocka_unit_test(test_null_callbacks),
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_include_error),
+		cmocka_unit_test(test_include_not_regular),
 		cmocka_unit_test(test_key_permissions),
 		cmocka_unit_test(test_oom),
 	};

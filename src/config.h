@@ -30,18 +30,21 @@ struct net_opts {
 	double retry_delay_s;      /* before the first retry, doubled after; default 2 */
 	long max_body_bytes;       /* response cap; default 8 MiB */
 	bool tls_verify;           /* default true */
-	bool insecure;             /* explicit opt-out of verification; default false */
+	bool insecure;             /* explicit opt-out of verification; default false;
+				      only in a tier block, a check or kuma */
 	char *ca_file;             /* NULL: system store */
 	char *ca_path;
 	char *client_cert;
 	char *client_key;
-	char *proxy;               /* NULL: libcurl's environment (http_proxy...) */
+	char *proxy;               /* NULL: libcurl's environment (http_proxy...);
+				      "": no proxy at all */
 	enum ip_version ip_version; /* "any" | "4" | "6" */
 	char **resolve;            /* "host:port:addr" entries, NULL-terminated or NULL */
 	size_t n_resolve;
 	bool follow_redirects;     /* default false; at most 5 */
 	double interval_s;         /* loop mode: default 60 */
-	double jitter_s;           /* loop mode: default 10 % of interval (-1 = derive) */
+	double jitter_s;           /* loop mode: default 10 % of interval; always
+				      >= 0 after config_load (derived there) */
 };
 
 /* An Open WebUI instance. */
@@ -103,13 +106,20 @@ struct config {
 
 /*
  * Loads and validates path. Reports every problem of the file, one line
- * each ("FILE:LINE: path.to.setting: what"), through report(ctx, line)
+ * each ("FILE:LINE: path.to.setting: what", in file order; paths as
+ * libconfig names them: "targets.[0].models.query", "kuma.url"; no key or
+ * token is ever quoted), through report(ctx, line)
  * (which may be NULL), then fails with err->status KP_EINVAL and a summary
  * ("FILE: 3 errors"). KP_ENOMEM / KP_EOS for memory or an unreadable file.
- * Warnings (a secret in a file readable by others) go through warn(ctx, line).
+ * Warnings (a secret in a file readable by others, TLS verification turned
+ * off, a target without tier blocks) go through warn(ctx, line).
  * Returns NULL on failure.
  */
 typedef void (*config_report_fn)(void *ctx, const char *line);
+/*
+ * Relative paths in the file (api_key_file, ca_file, @include...) are
+ * taken relative to the file's directory.
+ */
 struct config *config_load(const char *path, config_report_fn report,
 			   config_report_fn warn, void *ctx, struct kp_err *err);
 void config_free(struct config *cfg);

@@ -15,6 +15,7 @@
 struct net_layer;
 
 #define CFG_FILE_MAX (1024 * 1024) /* bytes of a config or include file */
+#define CFG_LINE_MAX 1024          /* bytes of one reported line */
 
 /* An integer literal libconfig 1.5 silently truncated (it has no check). */
 struct cfg_overflow {
@@ -55,6 +56,10 @@ void cfg_error(struct loader *ld, const config_setting_t *s, const char *fmt,
 /* The same for a missing member of block: block's line, "block.member" path. */
 void cfg_error_in(struct loader *ld, const config_setting_t *block,
 		  const char *member, const char *fmt, ...) KP_PRINTF(4, 5);
+/* Reports the collected errors sorted by file and line, then frees them. */
+void cfg_flush_errors(struct loader *ld);
+/* Records integer literals no setting claimed (see config_scan.c). */
+void cfg_report_overflows(struct loader *ld);
 /* Reports a whole line (sanitised) at once, unsorted: fatal file errors. */
 void cfg_report_now(struct loader *ld, const char *raw);
 void cfg_warn(struct loader *ld, const config_setting_t *s, const char *fmt,

@@ -483,6 +483,12 @@ static long engine_start_due(struct http_engine *engine, uint64_t deadline_ms)
 			link = &engine->queue;
 			continue;
 		}
+		if (engine->stopping) {
+			*link = job->next;
+			job_fail(job, HTTP_FAIL_DEADLINE, "stopped before the request was sent");
+			link = &engine->queue;
+			continue;
+		}
 		if (engine->past_deadline || now >= deadline_ms ||
 		    (job->req->deadline_ms != 0 && now >= job->req->deadline_ms)) {
 			*link = job->next;
@@ -545,6 +551,8 @@ int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
 		while ((msg = curl_multi_info_read(engine->multi, &left)) != NULL)
 			if (msg->msg == CURLMSG_DONE)
 				job_finish(engine, msg->easy_handle, msg->data.result);
+		/* Callbacks may have queued retries or pushes: plan for them. */
+		wait_ms = engine_start_due(engine, deadline_ms);
 		if (engine->running == 0 && engine->queue == NULL)
 			return 0;
 		now = kp_now_ms();

@@ -234,7 +234,7 @@ enum push_verdict push_judge(long http_status, const char *content_type,
 	}
 	if (http_status >= 200 && http_status < 400) {
 		snprintf(why, why_size,
-			 "not an Uptime Kuma push endpoint (HTTP %ld %s): check the push URL",
+			 "wrong push URL: not a Kuma push endpoint (HTTP %ld %s)",
 			 http_status, type);
 		return PUSH_WRONG_URL;
 	}

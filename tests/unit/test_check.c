@@ -1,0 +1,212 @@
+/* test_check.c: what each tier sends, and how Open WebUI's answers are judged. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "check.h"
+
+static struct net_opts net = { .timeout_s = 10, .connect_timeout_s = 5,
+			       .max_body_bytes = 1 << 20, .tls_verify = true };
+
+static struct check make_check(enum tier tier)
+{
+	struct check c;
+
+	memset(&c, 0, sizeof(c));
+	c.name = "webui/x";
+	c.tier = tier;
+	c.net = net;
+	c.expected = "true";
+	c.op = JSONATA_OP_EQ;
+	c.model = "llama3.2:3b";
+	c.prompt = "Respond with the word HEALTHY";
+	c.expect = "HEALTHY";
+	c.method = "GET";
+	c.url = "http://127.0.0.1:1/x";
+	c.status_min = 200;
+	c.status_max = 299;
+	return c;
+}
+
+static void respond(struct http_response *resp, long status, const char *type,
+		    const char *body)
+{
+	memset(resp, 0, sizeof(*resp));
+	resp->status = status;
+	snprintf(resp->content_type, sizeof(resp->content_type), "%s", type);
+	buf_init(&resp->body, 1 << 20);
+	assert_int_equal(buf_append_str(&resp->body, body), KP_OK);
+	resp->timings.total_ms = 12.4;
+}
+
+struct judge_case {
+	enum tier tier;
+	long status;
+	const char *type;
+	const char *body;
+	bool up;
+	const char *msg; /* exact */
+};
+
+static const struct judge_case cases[] = {
+	{ TIER_HEALTH, 200, "application/json", "{\"status\":true}", true, "OK" },
+	{ TIER_HEALTH, 200, "text/html", "<!doctype html><html>", false,
+	  "not JSON (HTTP 200 text/html)" },
+	{ TIER_HEALTH, 200, "application/json", "{\"status\":false}", false,
+	  "health status is not true: {\"status\":false}" },
+	{ TIER_HEALTH, 200, "application/json", "{\"status\":tru", false,
+	  "invalid JSON at byte 13" },
+	{ TIER_HEALTH, 500, "text/plain", "Internal Server Error", false,
+	  "HTTP 500: Internal Server Error" },
+	{ TIER_MODELS, 200, "application/json",
+	  "{\"data\":[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"c\"}]}", true, "3 models" },
+	{ TIER_MODELS, 200, "application/json", "{\"data\":[{\"id\":\"a\"}]}", true, "1 model" },
+	{ TIER_MODELS, 200, "application/json", "{\"data\":[]}", false,
+	  "0 models: JSON query does not pass (comparing false == true)" },
+	{ TIER_MODELS, 401, "application/json", "{\"detail\":\"Not authenticated\"}", false,
+	  "HTTP 401: Not authenticated" },
+	{ TIER_MODELS, 403, "application/json",
+	  "{\"detail\":\"Use of API key is not enabled in the environment.\"}", false,
+	  "HTTP 403: Use of API key is not enabled in the environment." },
+	{ TIER_CHAT, 200, "application/json",
+	  "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"healthy.\"}}]}",
+	  true, "OK" },
+	{ TIER_CHAT, 200, "application/json",
+	  "{\"choices\":[{\"message\":{\"content\":\"I am fine\"}}]}", false,
+	  "reply lacks HEALTHY: \"I am fine\"" },
+	{ TIER_CHAT, 200, "application/json", "{\"choices\":[]}", false,
+	  "reply has no choices[0].message.content" },
+	{ TIER_CHAT, 400, "application/json", "{\"detail\":\"Model not found\"}", false,
+	  "HTTP 400: Model not found" },
+	{ TIER_CHAT, 401, "application/json",
+	  "{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"x\"}}", false,
+	  "HTTP 401: Incorrect API key provided" },
+	{ TIER_CHAT, 422, "application/json",
+	  "{\"detail\":[{\"type\":\"json_invalid\",\"msg\":\"JSON decode error\"}]}", false,
+	  "HTTP 422: JSON decode error" },
+	{ TIER_CHAT, 200, "text/event-stream", "data: {}\n\n", false,
+	  "reply was streamed: turn off \"Stream Chat Response\" for model llama3.2:3b" },
+	{ TIER_HTTP, 204, "", "", true, "HTTP 204" },
+	{ TIER_HTTP, 503, "text/plain", "busy\n", false, "HTTP 503 (expected 200-299): busy" },
+};
+
+static void test_judge_table(void **state)
+{
+	struct jsonata_err jerr;
+	struct jsonata_prog *query = jsonata_compile("$count(data[*])>0", &jerr);
+	size_t i;
+
+	(void)state;
+	assert_non_null(query);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct judge_case *c = &cases[i];
+		struct check check = make_check(c->tier);
+		struct http_response resp;
+		struct check_result result;
+		struct kp_err err = { KP_OK, "" };
+
+		check.query = query;
+		respond(&resp, c->status, c->type, c->body);
+		assert_int_equal(check_judge(&check, &resp, &result, &err), 0);
+		if (strcmp(result.msg, c->msg) != 0 || result.up != c->up)
+			fail_msg("case %zu: got %s \"%s\", want %s \"%s\"", i,
+				 result.up ? "up" : "down", result.msg,
+				 c->up ? "up" : "down", c->msg);
+		assert_int_equal(result.ping_ms, 12);
+		buf_free(&resp.body);
+	}
+	jsonata_free(query);
+}
+
+static void test_keyword(void **state)
+{
+	struct check check = make_check(TIER_HTTP);
+	struct http_response resp;
+	struct check_result result;
+	struct kp_err err = { KP_OK, "" };
+
+	(void)state;
+	check.keyword = "models";
+	respond(&resp, 200, "application/json", "{\"data\":[]}");
+	assert_int_equal(check_judge(&check, &resp, &result, &err), 0);
+	assert_false(result.up);
+	assert_string_equal(result.msg, "keyword \"models\" not found (HTTP 200)");
+	buf_free(&resp.body);
+}
+
+static void test_transport_failure(void **state)
+{
+	struct check check = make_check(TIER_HEALTH);
+	struct http_response resp;
+	struct check_result result;
+	struct kp_err err = { KP_OK, "" };
+
+	(void)state;
+	respond(&resp, 0, "", "");
+	resp.failure = HTTP_FAIL_REFUSED;
+	snprintf(resp.error, sizeof(resp.error), "connection refused");
+	resp.timings.total_ms = 0.2;
+	assert_int_equal(check_judge(&check, &resp, &result, &err), 0);
+	assert_false(result.up);
+	assert_string_equal(result.msg, "connection refused");
+	/* Kuma stores ping=0 as "no ping": at least 1 once a request went out. */
+	assert_int_equal(result.ping_ms, 1);
+	buf_free(&resp.body);
+	check_skip(&result, "connection refused");
+	assert_string_equal(result.msg, "skipped: health down (connection refused)");
+	assert_int_equal(result.ping_ms, -1);
+}
+
+static void test_prepare_chat(void **state)
+{
+	struct check check = make_check(TIER_CHAT);
+	struct target target = { "webui", "http://h:8080", "sk-secret", 1 };
+	struct check_request req;
+	struct kp_err err = { KP_OK, "" };
+
+	(void)state;
+	check.prompt = "Say \"HEALTHY\"\n";
+	assert_int_equal(check_prepare(&check, &target, &req, &err), 0);
+	assert_string_equal(req.http.url, "http://h:8080/api/chat/completions");
+	assert_string_equal(req.http.method, "POST");
+	assert_string_equal(req.http.body,
+			    "{\"model\":\"llama3.2:3b\",\"messages\":[{\"role\":\"user\","
+			    "\"content\":\"Say \\\"HEALTHY\\\"\\n\"}],\"temperature\":0,"
+			    "\"stream\":false}");
+	assert_int_equal(req.http.n_headers, 3);
+	assert_string_equal(req.http.headers[0], "Authorization: Bearer sk-secret");
+	assert_string_equal(req.http.headers[1], "Content-Type: application/json");
+	check_request_free(&req);
+
+	check.tier = TIER_MODELS;
+	assert_int_equal(check_prepare(&check, &target, &req, &err), 0);
+	assert_string_equal(req.http.url, "http://h:8080/api/models?refresh=true");
+	assert_null(req.http.body);
+	check_request_free(&req);
+
+	check.tier = TIER_HEALTH;
+	assert_int_equal(check_prepare(&check, &target, &req, &err), 0);
+	assert_string_equal(req.http.url, "http://h:8080/health");
+	/* The key goes only where it is needed. */
+	assert_int_equal(req.http.n_headers, 1);
+	assert_string_equal(req.http.headers[0], "Accept: application/json");
+	check_request_free(&req);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_judge_table),
+		cmocka_unit_test(test_keyword),
+		cmocka_unit_test(test_transport_failure),
+		cmocka_unit_test(test_prepare_chat),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -483,6 +483,12 @@ static long engine_start_due(struct http_engine *engine, uint64_t deadline_ms)
 			link = &engine->queue;
 			continue;
 		}
+		if (job->timer != NULL) {
+			if ((long)(job->start_at_ms - now) < wait_ms)
+				wait_ms = (long)(job->start_at_ms - now);
+			link = &job->next;
+			continue;
+		}
 		if (engine->stopping) {
 			*link = job->next;
 			job_fail(job, HTTP_FAIL_DEADLINE, "stopped before the request was sent");

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Loop mode (issue 6): each check on its own interval, memory flat over
+thousands of cycles, SIGTERM/SIGINT finish within 2 s with exit 0, SIGHUP
+reloads the config and keeps the old one when the new one is broken."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kp_harness import (KPTestCase, KUMA_PUSH, WRAPPER, mask, scaled,  # noqa: E402
+                        token, write_file)
+
+
+class Daemon:
+    """kuma-push --loop in the background."""
+
+    def __init__(self, case, config, *args):
+        self.case = case
+        self.out = open(os.path.join(case.tmp, "loop.out"), "w+")
+        self.err = open(os.path.join(case.tmp, "loop.err"), "w+")
+        self.proc = subprocess.Popen(WRAPPER + [KUMA_PUSH, "--loop", "-c", config]
+                                     + list(args), stdin=subprocess.DEVNULL,
+                                     stdout=self.out, stderr=self.err)
+
+    def pushes(self, tok=None):
+        """Pushes for a token, for any of a set of tokens, or all."""
+        toks = {tok} if isinstance(tok, str) else tok
+        recs = [r for r in self.case.fake.records() if r["role"] == "kuma"]
+        return [r for r in recs if toks is None or r.get("token") in toks]
+
+    def wait_for(self, predicate, timeout, what):
+        deadline = time.monotonic() + scaled(timeout)
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.case.fail("%s did not happen within %.1fs (exit %s)\n%s"
+                       % (what, scaled(timeout), self.proc.poll(),
+                          mask(self.stderr())))
+
+    def rss_kib(self):
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def stop(self, signo=signal.SIGTERM, within=2.0):
+        t0 = time.monotonic()
+        self.proc.send_signal(signo)
+        try:
+            rc = self.proc.wait(scaled(within))
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            self.case.fail("kuma-push --loop did not stop within %.1fs" % within)
+        return rc, time.monotonic() - t0
+
+    def stderr(self):
+        self.err.flush()
+        self.err.seek(0)
+        return self.err.read()
+
+    def stdout(self):
+        self.out.flush()
+        self.out.seek(0)
+        return self.out.read()
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        for text in (self.stdout(), self.stderr()):
+            self.case.assert_no_secrets(type("R", (), {"stdout": text, "stderr": ""}))
+        self.out.close()
+        self.err.close()
+
+
+class Loop(KPTestCase):
+    def daemon(self, config, *args):
+        d = Daemon(self, config, *args)
+        self.addCleanup(d.close)
+        return d
+
+    def test_each_check_on_its_own_interval(self):
+        t, tok = self.target("webui", "ok", tiers={"health": {"interval": 0.2},
+                                                    "models": {"interval": 1.0}})
+        d = self.daemon(self.config([t], defaults={"jitter": 0.0}))
+        d.wait_for(lambda: len(d.pushes(tok["health"])) >= 8, 5, "8 health pushes")
+        rc, took = d.stop()
+        self.assertEqual(rc, 0, mask(d.stderr()))
+        self.assertLess(took, scaled(2.0))
+        health, models = len(d.pushes(tok["health"])), len(d.pushes(tok["models"]))
+        # health every 0.2 s, models every 1 s: about five times as many
+        self.assertGreaterEqual(health, 3 * models, (health, models))
+        self.assertGreaterEqual(models, 1)
+        for r in d.pushes(set(tok.values())):
+            self.assertEqual(r["query"]["status"], ["up"])
+
+    def test_slow_check_does_not_delay_another(self):
+        slow, stok = self.target("slow", "hang", tiers={"health": {"timeout": 3.0}})
+        fast, ftok = self.target("fast", "ok", tiers={"health": {"interval": 0.2}})
+        d = self.daemon(self.config([slow, fast], defaults={"jitter": 0.0}))
+        d.wait_for(lambda: len(d.pushes(ftok["health"])) >= 6, 2.5,
+                   "6 fast pushes while the slow check hangs")
+        self.assertEqual(d.pushes(stok["health"]), [])
+        rc, took = d.stop()
+        self.assertEqual(rc, 0)
+        self.assertLess(took, scaled(2.0), "SIGTERM with a hung check in flight")
+
+    def test_sigint_stops_too(self):
+        t, tok = self.target("webui", "ok", tiers=("health",))
+        d = self.daemon(self.config([t]))
+        d.wait_for(lambda: d.pushes(tok["health"]), 3, "the first push")
+        rc, _ = d.stop(signal.SIGINT)
+        self.assertEqual(rc, 0)
+
+    def test_sighup_reloads_and_keeps_old_config_when_broken(self):
+        t, tok = self.target("webui", "ok", tiers={"health": {"interval": 0.2}})
+        path = self.config([t], defaults={"jitter": 0.0})
+        d = self.daemon(path)
+        d.wait_for(lambda: d.pushes(tok["health"]), 3, "the first push")
+        # A broken config is reported and the running one kept.
+        good_text = open(path).read()
+        write_file(path, good_text + "\nnot a setting\n")
+        d.proc.send_signal(signal.SIGHUP)
+        d.wait_for(lambda: "keeping the running configuration" in d.stderr(), 3,
+                   "the broken reload to be reported")
+        self.assertRegex(d.stderr(), r"kuma-push-\w+\.conf:\d+:")
+        n = len(d.pushes(tok["health"]))
+        d.wait_for(lambda: len(d.pushes(tok["health"])) >= n + 3, 3,
+                   "pushes to go on with the old config")
+        # A good new config takes over: a new token appears.
+        t2, tok2 = self.target("webui", "ok", tiers={"health": {"interval": 0.2}})
+        write_file(path, open(self.config([t2], defaults={"jitter": 0.0})).read())
+        d.proc.send_signal(signal.SIGHUP)
+        d.wait_for(lambda: d.pushes(tok2["health"]), 3, "the new config's push")
+        rc, _ = d.stop()
+        self.assertEqual(rc, 0)
+
+    @unittest.skipIf(WRAPPER, "2,000 cycles under a wrapper take too long")
+    def test_memory_flat_over_2000_cycles(self):
+        """2,000 check cycles (20 generic checks every 0.1 s) with the RSS
+        after the first 200 and after 2,000 within 256 KiB."""
+        checks, toks = [], []
+        for i in range(20):
+            tok = token("LOOP%02d" % i)
+            toks.append(tok)
+            checks.append({"name": "c%02d" % i, "url": self.fake.url("ok") + "/health",
+                           "push": tok, "keyword": "true", "interval": 0.1,
+                           "jitter": 0.0})
+        d = self.daemon(self.config(checks=checks))
+        d.wait_for(lambda: len(d.pushes(toks)) >= 200, 20, "200 cycles")
+        early = d.rss_kib()
+        d.wait_for(lambda: len(d.pushes(toks)) >= 2000, 60, "2,000 cycles")
+        late = d.rss_kib()
+        cycles = len(d.pushes(toks))
+        rc, _ = d.stop()
+        self.assertEqual(rc, 0)
+        print("\nloop: %d cycles, VmRSS %d KiB after 200, %d KiB after %d"
+              % (cycles, early, late, cycles), file=sys.stderr)
+        self.assertLessEqual(late - early, 256, "RSS grew from %d to %d KiB"
+                             % (early, late))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -16,6 +16,7 @@ struct net_layer;
 
 #define CFG_FILE_MAX (1024 * 1024) /* bytes of a config or include file */
 #define CFG_LINE_MAX 1024          /* bytes of one reported line */
+#define CFG_INCLUDES_MAX 64        /* @include directives in all */
 
 /* An integer literal libconfig 1.5 silently truncated (it has no check). */
 struct cfg_overflow {
@@ -47,6 +48,7 @@ struct loader {
 	size_t n_overflows, cap_overflows;
 	unsigned long warned_files; /* bit per file rank: secret-readable warning */
 	bool kuma_url_bad;          /* reported already: quiet about bare tokens */
+	unsigned n_includes;        /* @include directives checked */
 	int main_mode;              /* st_mode of the main file */
 };
 

@@ -165,68 +165,84 @@ static void report_include(struct loader *ld, const char *file,
 }
 
 /*
- * libconfig would read whatever an @include names: a FIFO or a device
- * blocks or never ends, a huge file eats memory. Only regular files up to
- * CFG_FILE_MAX bytes may be included, at most 10 deep (libconfig's limit).
+ * libconfig would read whatever an @include names: a FIFO blocks forever,
+ * a directory makes its scanner call exit(), a huge file eats memory, and
+ * a file including itself many times never ends. Only regular files up to
+ * CFG_FILE_MAX bytes may be included, CFG_INCLUDES_MAX in all, at most 10
+ * deep (libconfig's limit). The name is read as libconfig 1.5 reads it:
+ * up to the closing quote, \" and \\ unescaped, any other \ dropped.
  */
 int cfg_check_includes(struct loader *ld, const char *file, const char *text,
 		       size_t len, int depth)
 {
 	static const char directive[] = "@include";
 	size_t i = 0, n, dl = strlen(ld->dir);
-	unsigned line = 1;
+	unsigned line = 1, at;
 	char name[512], full[1100], *sub;
 	struct kp_err err;
 	struct stat st;
 	int rc;
 
-	for (; i < len; line++) {
+	while (i < len) {
 		while (i < len && (text[i] == ' ' || text[i] == '\t'))
 			i++;
-		if (len - i > sizeof(directive) &&
-		    memcmp(text + i, directive, sizeof(directive) - 1) == 0) {
-			i += sizeof(directive) - 1;
-			while (i < len && (text[i] == ' ' || text[i] == '\t'))
+		if (len - i <= sizeof(directive) ||
+		    memcmp(text + i, directive, sizeof(directive) - 1) != 0)
+			goto next;
+		i += sizeof(directive) - 1;
+		while (i < len && (text[i] == ' ' || text[i] == '\t'))
+			i++;
+		if (i >= len || text[i] != '"')
+			goto next;
+		at = line;
+		for (n = 0, i++; i < len && text[i] != '"'; i++) {
+			if (text[i] == '\\' && i + 1 < len) {
+				if (text[i + 1] != '"' && text[i + 1] != '\\')
+					continue;
 				i++;
-			n = 0;
-			if (i < len && text[i] == '"') {
-				for (i++; i < len && text[i] != '"' &&
-					  text[i] != '\n';
-				     i++) {
-					if (text[i] == '\\' && i + 1 < len)
-						i++;
-					if (n + 1 < sizeof(name))
-						name[n++] = text[i];
-				}
 			}
-			name[n] = '\0';
-			if (n == 0 || dl + n + 2 > sizeof(full))
-				goto next; /* libconfig reports it */
-			snprintf(full, sizeof(full), "%s/%s", ld->dir, name);
-			if (stat(full, &st) != 0)
-				goto next; /* "cannot open include file" */
-			if (!S_ISREG(st.st_mode)) {
-				report_include(ld, file, line, name,
-					       "not a regular file");
-				goto next;
-			}
-			if (depth >= 10)
-				goto next; /* libconfig refuses deeper */
-			if (cfg_read_file(full, &sub, &n, NULL, &err) != 0) {
-				if (err.status == KP_ENOMEM)
-					return -1;
-				report_include(ld, file, line, name, err.msg);
-				goto next;
-			}
-			rc = cfg_check_includes(ld, full, sub, n, depth + 1);
-			free(sub);
-			if (rc != 0)
-				return -1;
+			if (text[i] == '\n')
+				line++;
+			if (n + 1 < sizeof(name))
+				name[n] = text[i];
+			n++;
 		}
+		if (n + 1 > sizeof(name) || dl + n + 2 > sizeof(full)) {
+			report_include(ld, file, at, "...", "name too long");
+			goto next;
+		}
+		name[n] = '\0';
+		if (++ld->n_includes > CFG_INCLUDES_MAX) {
+			if (ld->n_includes == CFG_INCLUDES_MAX + 1)
+				report_include(ld, file, at, name,
+					       "more than 64 @include "
+					       "directives in all");
+			goto next;
+		}
+		snprintf(full, sizeof(full), "%s/%s", ld->dir, name);
+		if (stat(full, &st) != 0)
+			goto next; /* "cannot open include file" */
+		if (!S_ISREG(st.st_mode)) {
+			report_include(ld, file, at, name, "not a regular file");
+			goto next;
+		}
+		if (depth >= 10)
+			goto next; /* libconfig refuses deeper */
+		if (cfg_read_file(full, &sub, &n, NULL, &err) != 0) {
+			if (err.status == KP_ENOMEM)
+				return -1;
+			report_include(ld, file, at, name, err.msg);
+			goto next;
+		}
+		rc = cfg_check_includes(ld, full, sub, n, depth + 1);
+		free(sub);
+		if (rc != 0)
+			return -1;
 next:
 		while (i < len && text[i] != '\n')
 			i++;
 		i++;
+		line++;
 	}
 	return 0;
 }

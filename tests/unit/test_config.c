@@ -671,6 +671,25 @@ static void test_include_not_regular(void **state)
 	assert_string_equal(cap.errors[0], want);
 	remove_file("fifo");
 
+	/* "" names the directory itself: libconfig's scanner would exit() */
+	write_file("main.conf", HEAD "@include \"\"\n", 0600);
+	assert_null(load(path, &err));
+	assert_int_equal(cap.n_errors, 1);
+	snprintf(want, sizeof(want), "%s:3: @include \"\": not a regular file",
+		 path);
+	assert_string_equal(cap.errors[0], want);
+
+	/* a file that includes itself: bounded, not exponential */
+	write_file("main.conf",
+		   "@include \"main.conf\"\n@include \"main.conf\"\n"
+		   "@include \"main.conf\"\n@include \"main.conf\"\n",
+		   0600);
+	assert_null(load(path, &err));
+	assert_int_equal(cap.n_errors, 1);
+	assert_non_null(strstr(cap.errors[0],
+			       "@include \"main.conf\": more than 64 "
+			       "@include directives in all"));
+
 	big = malloc(1024 * 1024 + 2);
 	assert_non_null(big);
 	memset(big, '#', 1024 * 1024 + 1);

@@ -309,15 +309,42 @@ static bool primitive_ok(const char *s, size_t start, size_t end)
 	return !bad && stop == end;
 }
 
+/* Does any of the 8 bytes of w need a look: < 0x20, '"', '\\' or >= 0x80? */
+static bool word_special(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+
+	return (((w - ones * 0x20) | (quote - ones) | (bslash - ones) | w) & high) != 0;
+}
+
 static bool string_ok(struct json_doc *doc, int i)
 {
 	const jsmntok_t *t = &doc->tok[i];
-	size_t start = (size_t)t->start, end = (size_t)t->end;
+	size_t start = (size_t)t->start, end = (size_t)t->end, k = start;
 	unsigned flags = 0;
 	bool bad;
 
-	if (scan_string(doc->text, end + 1, start, &bad, &flags) != end || bad)
-		return false;
+	/* Plain ASCII runs, 8 bytes at a time; the rest byte by byte. */
+	while (k + 8 <= end) {
+		uint64_t w;
+
+		memcpy(&w, doc->text + k, sizeof(w));
+		if (word_special(w))
+			break;
+		k += 8;
+	}
+	while (k < end) {
+		unsigned char c = (unsigned char)doc->text[k];
+
+		if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
+			break;
+		k++;
+	}
+	if (k < end) {
+		if (scan_string(doc->text, end + 1, k, &bad, &flags) != end || bad)
+			return false;
+	}
 	doc->sflags[i] = (unsigned char)(flags & SF_ESCAPE);
 	if ((flags & 0x80) && !(flags & SF_ESCAPE) &&
 	    !utf8_valid((const unsigned char *)doc->text + start, end - start))
@@ -826,7 +853,7 @@ double json_parse_number(const char *p, size_t len)
 {
 	char small[64];
 	char *buf = small, *end;
-	const char *point = localeconv()->decimal_point;
+	const char *point;
 	double v;
 	uint64_t u = 0;
 	size_t i = p[0] == '-' ? 1 : 0;
@@ -842,6 +869,7 @@ double json_parse_number(const char *p, size_t len)
 	}
 	if (len >= sizeof(small) && (buf = malloc(len + 8)) == NULL)
 		return 0; /* only on OOM with a >64-byte number */
+	point = localeconv()->decimal_point;
 	memcpy(buf, p, len);
 	buf[len] = '\0';
 	if (point != NULL && strcmp(point, ".") != 0) {

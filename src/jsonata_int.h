@@ -227,7 +227,8 @@ int jv_str(struct ev *e, const struct jv *v, const char **p, size_t *len);
 struct jmember {
 	const char *key;
 	size_t key_len;
-	int value; /* node */
+	uint32_t sig; /* length and end bytes, for quick comparison */
+	int value;    /* node */
 };
 int jv_members(struct ev *e, int object, struct jmember **out, size_t *n);
 int jv_lookup_key(struct ev *e, int object, const char *key, size_t len);

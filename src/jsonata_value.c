@@ -402,8 +402,16 @@ int jv_members(struct ev *e, int object, struct jmember **out, size_t *n)
 		const char *key;
 		size_t len, slot = 0, i;
 
-		if (key_of(e, k, &key, &len) != 0)
+		bool plain;
+		uint32_t sig;
+
+		key = json_str_raw(e->doc, k, &len, &plain);
+		if (!plain && key_of(e, k, &key, &len) != 0)
 			return -1;
+		/* Length and end bytes settle most comparisons before memcmp. */
+		sig = (uint32_t)len << 16 |
+		      (len > 0 ? (uint32_t)(unsigned char)key[0] << 8 |
+				 (unsigned char)key[len - 1] : 0);
 		if (table != NULL) {
 			slot = fnv(key, len) & (hsize - 1);
 			while (table[slot] >= 0) {
@@ -415,12 +423,13 @@ int jv_members(struct ev *e, int object, struct jmember **out, size_t *n)
 			i = table[slot] >= 0 ? (size_t)table[slot] : count;
 		} else {
 			for (i = 0; i < count; i++)
-				if (m[i].key_len == len && memcmp(m[i].key, key, len) == 0)
+				if (m[i].sig == sig && memcmp(m[i].key, key, len) == 0)
 					break;
 		}
 		if (i == count) {
 			m[count].key = key;
 			m[count].key_len = len;
+			m[count].sig = sig;
 			if (table != NULL)
 				table[slot] = (int)count;
 			count++;

@@ -483,7 +483,7 @@ static void load_globals(struct loader *ld, struct config *cfg,
 		cfg->max_parallel = (int)num;
 	m = config_setting_get_member(root, "run_timeout");
 	if (m != NULL &&
-	    cfg_number_in(ld, m, false, 0, true, 86400, " s", &num))
+	    cfg_number_in(ld, m, false, 1, false, 86400, " s", &num))
 		cfg->run_timeout_s = num;
 
 	v = cfg_string(ld, root, "log", CFG_NONEMPTY, &m);

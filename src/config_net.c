@@ -38,9 +38,11 @@ struct net_key_def {
 
 /* The one defaults table; config.h documents the same values. */
 static const struct net_key_def net_keys[NK_COUNT] = {
-	[NK_TIMEOUT] = {"timeout", NET_SECONDS, 0, true, 3600, " s", 10,
+	/* at least 1 ms: libcurl reads a 0 ms timeout as "none" */
+	[NK_TIMEOUT] = {"timeout", NET_SECONDS, 0.001, false, 3600, " s", 10,
 			OFF(timeout_s)},
-	[NK_CONNECT_TIMEOUT] = {"connect_timeout", NET_SECONDS, 0, true, 3600,
+	[NK_CONNECT_TIMEOUT] = {"connect_timeout", NET_SECONDS, 0.001, false,
+				3600,
 				" s", 5, OFF(connect_timeout_s)},
 	[NK_RETRIES] = {"retries", NET_INT, 0, false, 10, "", 1, OFF(retries)},
 	[NK_RETRY_DELAY] = {"retry_delay", NET_SECONDS, 0, false, 3600, " s", 2,

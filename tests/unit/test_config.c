@@ -263,8 +263,8 @@ static const struct broken_case broken_cases[] = {
 	{"bad_wrong_type.conf",
 	 {"2: defaults.timeout: expected a number, got a string"}},
 	{"bad_range.conf",
-	 {"7: targets.[0].chat.timeout: 0 is out of range (must be > 0 and "
-	  "<= 3600 s)"}},
+	 {"7: targets.[0].chat.timeout: 0 is out of range (must be 0.001 to "
+	  "3600 s)"}},
 	{"bad_overflow.conf",
 	 {"3: defaults.max_body: 4294968320 is out of range (must be 1024 to "
 	  "1073741824 bytes)"}},
@@ -335,7 +335,7 @@ static const struct broken_case broken_cases[] = {
 	  "timeout, connect_timeout, retries, retry_delay, max_body, "
 	  "tls_verify, insecure, ca_file, ca_path, client_cert, client_key, "
 	  "proxy, ip_version, resolve, follow_redirects, interval, jitter)",
-	  "4: defaults.timeout: -1 is out of range (must be > 0 and <= 3600 "
+	  "4: defaults.timeout: -1 is out of range (must be 0.001 to 3600 "
 	  "s)",
 	  "5: defaults.retries: expected an integer, got 2.5",
 	  "13: targets.[0].models.operator: unknown operator \"~\" (expected "
@@ -544,8 +544,8 @@ static const struct gen_case gen_cases[] = {
 	      "health = { push = \"T1\"; }; } );\n",
 	 NULL},
 	{HEAD "timeout = 4294967306;\nhealth = { push = \"T1\"; }; } );\n",
-	 "3: targets.[0].timeout: 4294967306 is out of range (must be > 0 "
-	 "and <= 3600 s)"},
+	 "3: targets.[0].timeout: 4294967306 is out of range (must be 0.001 "
+	 "to 3600 s)"},
 	{HEAD "retries = 0x100000000;\nhealth = { push = \"T1\"; }; } );\n",
 	 "3: targets.[0].retries: 0x100000000 is out of range (must be 0 to "
 	 "10)"},

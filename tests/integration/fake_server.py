@@ -517,9 +517,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.wait_client_gone()
         if endpoint == "other" or (endpoint == "health" and not get) \
                 or mode == "spa":
-            if get:
-                return self.send(200, "text/html; charset=utf-8", SPA_PAGE)
-            return self.send_json(405, compact({"detail": "Method Not Allowed"}))
+            def web_app():
+                if get:
+                    return self.send(200, "text/html; charset=utf-8", SPA_PAGE)
+                return self.send_json(405, compact(
+                    {"detail": "Method Not Allowed"}))
+            # the transport faults and 500 hit every path
+            return self.transport_or(mode, "health_ok", web_app)
         if endpoint == "health":
             return self.transport_or(mode, "health_ok",
                                      lambda: self.send_json(200, fx.body("health_ok")))

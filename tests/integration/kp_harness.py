@@ -327,7 +327,7 @@ class KPTestCase(unittest.TestCase):
     # --- running ----------------------------------------------------------
 
     def kp(self, *args, config=None, timeout=30.0, env=None, fakes=None,
-           check_secrets=True, netns=None):
+           check_secrets=True, netns=None, cwd=None):
         """Runs kuma-push [-c config] args; returns a Result. netns: a Fake
         started with netns=True whose network namespace to run in."""
         cmd = WRAPPER + [KUMA_PUSH]
@@ -348,7 +348,7 @@ class KPTestCase(unittest.TestCase):
         try:
             p = subprocess.run(cmd, stdin=subprocess.DEVNULL,
                                capture_output=True, timeout=scaled(timeout),
-                               env=run_env, cwd=self.tmp)
+                               env=run_env, cwd=cwd or self.tmp)
         except subprocess.TimeoutExpired as e:
             out = (e.stdout or b"").decode("utf-8", "replace")
             err = (e.stderr or b"").decode("utf-8", "replace")

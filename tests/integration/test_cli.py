@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kp_harness import (EXIT_CONFIG, EXIT_DATAERR, EXIT_OK,  # noqa: E402
                         EXIT_TEMPFAIL, EXIT_USAGE, FIXTURES, GOOD_KEY,
                         KUMA_PUSH, REPO, WRAPPER, KPTestCase, Result, mask, scaled,
-                        secret, token, write_file)
+                        secret, token, token_of, write_file)
 
 CONFIG_DIR = os.path.join(REPO, "tests", "config")
 BROKEN_NAME = re.compile(r"(?i)(bad|broken|invalid|error|wrong|missing|unknown)")
@@ -125,18 +125,25 @@ class CheckConfig(KPTestCase):
         confs = sorted(glob.glob(os.path.join(CONFIG_DIR, "*.conf")))
         if not confs:
             self.skipTest("no tests/config/*.conf yet")
+        # as tests/unit/test_config.c runs them: from the repository root
+        # (relative api_key_file), with the key variable good_full.conf names
+        env = {"KP_TEST_CONFIG_KEY": secret("sk-env-key-0001")}
+        for conf in confs:
+            with open(conf, encoding="utf-8", errors="replace") as f:
+                for push in re.findall(r'push\s*=\s*"([^"]+)"', f.read()):
+                    secret(token_of(push))
         checked = 0
         for conf in confs:
             name = os.path.basename(conf)
             with self.subTest(conf=name):
                 if BROKEN_NAME.search(name):
-                    res = self.kp("-n", config=conf)
+                    res = self.kp("-n", config=conf, env=env, cwd=REPO)
                     self.assert_rc(res, EXIT_CONFIG)
                     self.assertRegex(res.stdout + res.stderr,
                                      re.escape(conf) + r":[0-9]+: ")
                     checked += 1
                 elif GOOD_NAME.search(name):
-                    res = self.kp("-n", config=conf)
+                    res = self.kp("-n", config=conf, env=env, cwd=REPO)
                     self.assert_rc(res, EXIT_OK)
                     self.assertIn("configuration OK", res.stdout)
                     checked += 1
@@ -181,7 +188,8 @@ class Query(KPTestCase):
         bad = write_file(os.path.join(self.tmp, "bad.json"), '{"data": [')
         res = self.kp("query", "$count(data[*])", bad)
         self.assert_rc(res, EXIT_DATAERR)
-        self.assertTrue(res.stderr.strip())
+        # the query command's own format: one line "ERROR <code> <message>"
+        self.assertRegex(res.stdout + res.stderr, r"ERROR \S+ invalid JSON")
 
 
 class Lock(KPTestCase):

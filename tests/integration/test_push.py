@@ -91,7 +91,7 @@ class PushURL(KPTestCase):
         self.assert_rc(res, EXIT_OK)
         p = self.assert_up(res, tok["health"])
         self.assertEqual(unquote(p["record"]["raw_path"].split("?")[0]),
-                         "/api/push/" + tok)
+                         "/api/push/" + tok["health"])
 
 
 class DryRun(KPTestCase):
@@ -150,7 +150,8 @@ class KumaAnswers(KPTestCase):
         bad = token("html")
         res = self.one(bad)
         self.assert_rc(res, EXIT_UNAVAILABLE)
-        self.assertRegex(res.stderr, r"(?i)wrong push URL|not a Kuma push endpoint")
+        self.assertRegex(res.stderr, r"(?i)wrong push URL|not an? (Uptime )?"
+                         r"Kuma push endpoint|check the push URL")
 
     def test_kuma_refusing_connections(self):
         t, _ = self.target("webui", "ok")

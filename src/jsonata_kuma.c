@@ -38,7 +38,7 @@ static void response_text(struct ev *e, const struct jv *v, char *out,
 			  size_t size)
 {
 	struct buf b;
-	size_t cut = 0, chars = 0;
+	size_t cut = 0, total = 0;
 	const char *s;
 
 	if (v->kind == JV_UNDEF) {
@@ -48,17 +48,19 @@ static void response_text(struct ev *e, const struct jv *v, char *out,
 	buf_init(&b, 1024);
 	jv_stringify(e, v, false, &b); /* a cap hit keeps the head, which is enough */
 	s = buf_str(&b);
-	while (s[cut] != '\0' && chars < 100) {
-		unsigned char c = (unsigned char)s[cut];
+	/* JavaScript lengths count UTF-16 units; cut between characters. */
+	for (size_t i = 0; s[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)s[i];
 
-		chars += c >= 0xF0 ? 2 : 1;
-		cut++;
-		while (((unsigned char)s[cut] & 0xC0) == 0x80)
-			cut++;
+		if ((c & 0xC0) == 0x80)
+			continue;
+		total += c >= 0xF0 ? 2 : 1;
+		if (total <= 100)
+			cut = i + 1;
 	}
-	if (b.len > 50 && (s[cut] != '\0' || b.len >= b.max))
-		snprintf(out, size, "%.*s\xe2\x80\xa6 (truncated)", (int)cut, s);
-	else if (b.len > 50)
+	while (((unsigned char)s[cut] & 0xC0) == 0x80)
+		cut++;
+	if (total > 50 || b.len >= b.max)
 		snprintf(out, size, "%.*s\xe2\x80\xa6 (truncated)", (int)cut, s);
 	else
 		snprintf(out, size, "%s", s);

@@ -46,7 +46,8 @@ FastAPI) else 422 dict_type, and exactly the body
 Uptime Kuma: GET /api/push/<token>?status=&msg=&ping= answers 200
 {"ok":true}. Token prefixes: notfound (404 {"ok":false,...}), err500 (500),
 flaky (503 the first time per token, then ok), html (200 text/html), hang
-(never answers). Each push record has "violations": what the agent must
+(never answers), slow<N>ms (answers after N ms), ratelimit (429 the first
+time per token), okfalse (200 {"ok":false,...}). Each push record has "violations": what the agent must
 never do (POST, trailing slash, a repeated or unknown parameter, status not
 exactly up|down, ping not an integer >= 1, msg longer than 250 characters
 or with control characters, an Authorization header).
@@ -458,6 +459,21 @@ class Handler(BaseHTTPRequestHandler):
         if token.startswith("err500"):
             return self.send(500, "text/plain; charset=utf-8",
                              b"Internal Server Error", owui=False)
+        m = re.match(r"slow([0-9]+)ms", token)
+        if m:  # Kuma 2.x sends its notifications before it answers
+            if STOP.wait(int(m.group(1)) / 1000.0):
+                return None
+        if token.startswith("okfalse"):
+            return self.send(200, json_ct, compact(
+                {"ok": False, "msg": "Duplicate heartbeat"}), owui=False)
+        if token.startswith("ratelimit"):
+            with self.flaky_lock:
+                first = token not in self.flaky_seen
+                self.flaky_seen.add(token)
+            if first:
+                return self.send(429, "text/plain; charset=utf-8",
+                                 b"Too Many Requests", owui=False,
+                                 extra_headers=[("Retry-After", "1")])
         if token.startswith("flaky"):
             with self.flaky_lock:
                 first = token not in self.flaky_seen

@@ -94,6 +94,26 @@ class PushURL(KPTestCase):
                          "/api/push/" + tok["health"])
 
 
+class Secrets(KPTestCase):
+    """kp() checks every run's output for keys and tokens; these runs are
+    the ones most tempted to print them (issue 5)."""
+
+    def test_nothing_leaks_at_any_verbosity(self):
+        good, _ = self.target("good", "ok")
+        wrong, _ = self.target("wrong", "ok", key="sk-test-WRONGkey9876")
+        pasted = "%s/api/push/%s?status=up&msg=OK&ping=" % (
+            self.fake.base, token("PASTED"))
+        full, _ = self.target("full", "500", tiers={"health": {"push": pasted}})
+        gone, _ = self.target("notfound", "ok", tiers={
+            "health": {"push": token("notfound")},
+            "models": {"push": token("html")}})
+        conf = self.config([good, wrong, full, gone], kuma={"retries": 0})
+        for args in (["-v"], ["-vvv"], ["--dry-run", "-vvv"], ["-n", "-vvv"]):
+            with self.subTest(args=args):
+                res = self.kp(*args, config=conf)
+                self.assertIn(res.rc, (EXIT_OK, EXIT_UNAVAILABLE))
+
+
 class DryRun(KPTestCase):
     def test_dry_run_sends_nothing_and_masks_tokens(self):
         t, tok = self.target("webui", "ok")
@@ -168,6 +188,24 @@ class KumaAnswers(KPTestCase):
         self.assert_rc(res, EXIT_UNAVAILABLE)
         self.assertLess(res.elapsed, scaled(1.0 * 1.1 + 1.0))
         self.assertRegex(res.stderr.lower(), r"timeout|timed out")
+
+    def test_429_retried(self):
+        limited = token("ratelimit")
+        res = self.one(limited, retries=2, retry_delay=0.2)
+        self.assert_rc(res, EXIT_OK)
+        self.assertEqual(len(res.pushes(limited)), 2)
+
+    def test_200_without_ok_true_is_not_success(self):
+        bad = token("okfalse")
+        res = self.one(bad)
+        self.assert_rc(res, EXIT_UNAVAILABLE)
+        self.assertTrue(res.stderr.strip())
+
+    def test_slow_kuma_is_waited_for(self):
+        slow = token("slow1500ms")
+        res = self.one(slow, timeout=5.0, retries=0)
+        self.assert_rc(res, EXIT_OK)
+        self.assertEqual(len(res.pushes(slow)), 1)
 
     def test_one_failed_push_does_not_stop_others(self):
         bad = token("err500")

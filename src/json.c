@@ -32,6 +32,8 @@ struct frame {
 	int node;      /* container or key */
 	int remaining; /* children still to come */
 	int seen;      /* children seen so far */
+	int kind;      /* enum frame_kind */
+	size_t end;    /* a container's end offset (after its closing bracket) */
 };
 
 static bool is_ws(unsigned char c)
@@ -358,32 +360,7 @@ static size_t span_start(const jsmntok_t *t)
 	return (size_t)t->start - (t->type == JSMN_STRING ? 1 : 0);
 }
 
-/* Closes every frame whose children are all seen; next = after. */
-static bool close_frames(struct json_doc *doc, struct frame *stack,
-			 int *depth, int after, size_t *cursor)
-{
-	while (*depth > 0 && stack[*depth - 1].remaining == 0) {
-		struct frame *f = &stack[--*depth];
-		const jsmntok_t *t = &doc->tok[f->node];
-
-		if (t->type != JSMN_STRING) {
-			if (!gap_ok(doc->text, *cursor, (size_t)t->end - 1, '\0'))
-				return false;
-			*cursor = (size_t)t->end;
-		}
-		doc->next[f->node] = after;
-		if (*depth > 0)
-			stack[*depth - 1].remaining--;
-	}
-	return true;
-}
-
-static char expected_sep(const struct json_doc *doc, const struct frame *top)
-{
-	if (doc->tok[top->node].type == JSMN_STRING)
-		return ':';
-	return top->seen > 0 ? ',' : '\0';
-}
+enum frame_kind { FRAME_ARRAY, FRAME_OBJECT, FRAME_KEY };
 
 /*
  * Walks the tokens in document order with a stack of open containers and
@@ -393,26 +370,30 @@ static char expected_sep(const struct json_doc *doc, const struct frame *top)
 static bool validate_tokens(struct json_doc *doc, struct frame *stack,
 			    bool *too_deep)
 {
+	const char *text = doc->text;
 	size_t cursor = 0;
 	int depth = 0, containers = 0;
 
 	for (int i = 0; i < doc->ntok; i++) {
 		const jsmntok_t *t = &doc->tok[i];
 		struct frame *top = depth > 0 ? &stack[depth - 1] : NULL;
-		int parent = top != NULL ? top->node : -1;
+		char sep = '\0';
+		bool in_object = false;
 
-		if (t->parent != parent || (top == NULL && i != 0))
-			return false;
-		if (!gap_ok(doc->text, cursor, span_start(t),
-			    top != NULL ? expected_sep(doc, top) : '\0'))
-			return false;
-		if (top != NULL)
+		if (top == NULL) {
+			if (i != 0 || t->parent != -1)
+				return false;
+		} else {
+			if (t->parent != top->node)
+				return false;
+			sep = top->kind == FRAME_KEY ? ':' : top->seen > 0 ? ',' : '\0';
+			in_object = top->kind == FRAME_OBJECT;
 			top->seen++;
-		bool in_object = top != NULL &&
-				 doc->tok[top->node].type == JSMN_OBJECT;
-		if (in_object && (t->type != JSMN_STRING || t->size != 1))
+		}
+		if (!gap_ok(text, cursor, span_start(t), sep))
 			return false;
-		if (!in_object && t->type == JSMN_STRING && t->size != 0)
+		if (in_object ? t->type != JSMN_STRING || t->size != 1 :
+				t->type == JSMN_STRING && t->size != 0)
 			return false;
 		switch (t->type) {
 		case JSMN_OBJECT:
@@ -422,14 +403,18 @@ static bool validate_tokens(struct json_doc *doc, struct frame *stack,
 				return false;
 			}
 			cursor = (size_t)t->start + 1;
-			stack[depth++] = (struct frame){ i, t->size, 0 };
+			stack[depth++] = (struct frame){
+				i, t->size, 0,
+				t->type == JSMN_OBJECT ? FRAME_OBJECT : FRAME_ARRAY,
+				(size_t)t->end
+			};
 			break;
 		case JSMN_STRING:
 			if (!string_ok(doc, i))
 				return false;
 			cursor = (size_t)t->end + 1;
 			if (in_object) {
-				stack[depth++] = (struct frame){ i, 1, 0 };
+				stack[depth++] = (struct frame){ i, 1, 0, FRAME_KEY, 0 };
 				continue;
 			}
 			doc->next[i] = i + 1;
@@ -437,7 +422,7 @@ static bool validate_tokens(struct json_doc *doc, struct frame *stack,
 				top->remaining--;
 			break;
 		case JSMN_PRIMITIVE:
-			if (!primitive_ok(doc->text, (size_t)t->start, (size_t)t->end))
+			if (!primitive_ok(text, (size_t)t->start, (size_t)t->end))
 				return false;
 			cursor = (size_t)t->end;
 			doc->next[i] = i + 1;
@@ -449,15 +434,22 @@ static bool validate_tokens(struct json_doc *doc, struct frame *stack,
 		}
 		if (top != NULL && top->remaining < 0)
 			return false;
-		int before = depth;
-		if (!close_frames(doc, stack, &depth, i + 1, &cursor))
-			return false;
-		for (int k = depth; k < before; k++)
-			if (doc->tok[stack[k].node].type != JSMN_STRING)
+		/* Close every frame whose children are all seen. */
+		while (depth > 0 && stack[depth - 1].remaining == 0) {
+			struct frame *f = &stack[--depth];
+
+			if (f->kind != FRAME_KEY) {
+				if (!gap_ok(text, cursor, f->end - 1, '\0'))
+					return false;
+				cursor = f->end;
 				containers--;
+			}
+			doc->next[f->node] = i + 1;
+			if (depth > 0)
+				stack[depth - 1].remaining--;
+		}
 	}
-	return depth == 0 && doc->ntok > 0 &&
-	       skip_ws(doc->text, doc->len, cursor) == doc->len;
+	return depth == 0 && doc->ntok > 0 && skip_ws(text, doc->len, cursor) == doc->len;
 }
 
 static int fail_at(const char *text, size_t len, struct kp_err *err)

@@ -291,12 +291,32 @@ static int eval_path(struct ev *e, const struct jn *n, const struct jv *in,
 		     struct jv *out)
 {
 	enum jn_type first = n->kids[0]->type;
-	struct jv seq = *in, res = JV_UNDEFINED;
+	struct jv seq = *in, res = JV_UNDEFINED, cur = *in;
+	int i = 0;
 
-	if ((in->kind != JV_ARR || first == JN_CTX || first == JN_ROOT) &&
-	    seq_of(e, in, &seq) != 0)
+	/*
+	 * Fast path, same result: field names without predicates on a single
+	 * object need no sequences (lookup on an object is just the field).
+	 */
+	while (i < n->nkids && cur.kind == JV_OBJ && n->kids[i]->type == JN_NAME &&
+	       n->kids[i]->nstages == 0) {
+		if (tick(e) != 0 || lookup(e, &cur, n->kids[i], &cur) != 0)
+			return -1;
+		if (++i == n->nkids || cur.kind == JV_UNDEF) {
+			*out = cur;
+			return 0;
+		}
+	}
+	if (i > 0) {
+		/* Continue as jsonata would from the sequence of that one value. */
+		if (cur.kind != JV_ARR && seq_of(e, &cur, &cur) != 0)
+			return -1;
+		seq = cur;
+	} else if ((in->kind != JV_ARR || first == JN_CTX || first == JN_ROOT) &&
+		   seq_of(e, in, &seq) != 0) {
 		return -1;
-	for (int i = 0; i < n->nkids; i++) {
+	}
+	for (; i < n->nkids; i++) {
 		if (eval_step(e, n->kids[i], &seq, i == n->nkids - 1, &res) != 0)
 			return -1;
 		if (jv_len(e, &res) == 0)

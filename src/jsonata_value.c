@@ -386,6 +386,7 @@ static uint32_t fnv(const char *s, size_t n)
 int jv_members(struct ev *e, int object, struct jmember **out, size_t *n)
 {
 	size_t raw = json_size(e->doc, object), count = 0, hsize = 1;
+	uint64_t seen = 0;
 	struct jmember *m = arena_alloc(&e->arena, (raw + 1) * sizeof(*m));
 	int *table = NULL;
 
@@ -422,9 +423,16 @@ int jv_members(struct ev *e, int object, struct jmember **out, size_t *n)
 			}
 			i = table[slot] >= 0 ? (size_t)table[slot] : count;
 		} else {
-			for (i = 0; i < count; i++)
-				if (m[i].sig == sig && memcmp(m[i].key, key, len) == 0)
-					break;
+			/* A 64-bit filter of the signatures seen skips most scans. */
+			uint64_t bit = (uint64_t)1 << ((sig * 2654435761u) >> 26);
+
+			i = count;
+			if (seen & bit) {
+				for (i = 0; i < count; i++)
+					if (m[i].sig == sig && memcmp(m[i].key, key, len) == 0)
+						break;
+			}
+			seen |= bit;
 		}
 		if (i == count) {
 			m[count].key = key;

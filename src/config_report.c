@@ -71,6 +71,11 @@ static void setting_path(const config_setting_t *s, char *buf, size_t size)
 static void format_line(const struct loader *ld, const config_setting_t *s,
 			const char *member, const char *fmt, va_list ap,
 			char *line, size_t size, unsigned *lineno)
+	KP_PRINTF(4, 0);
+
+static void format_line(const struct loader *ld, const config_setting_t *s,
+			const char *member, const char *fmt, va_list ap,
+			char *line, size_t size, unsigned *lineno)
 {
 	char file[512], path[256], msg[CFG_LINE_MAX], raw[2048];
 	size_t plen;

@@ -299,7 +299,7 @@ static int eval_path(struct ev *e, const struct jn *n, const struct jv *in,
 	 * object need no sequences (lookup on an object is just the field).
 	 */
 	while (i < n->nkids && cur.kind == JV_OBJ && n->kids[i]->type == JN_NAME &&
-	       n->kids[i]->nstages == 0) {
+	       n->kids[i]->nstages == 0 && n->kids[i]->npreds == 0) {
 		if (tick(e) != 0 || lookup(e, &cur, n->kids[i], &cur) != 0)
 			return -1;
 		if (++i == n->nkids || cur.kind == JV_UNDEF) {

@@ -66,7 +66,8 @@ static const struct net_key_def net_keys[NK_COUNT] = {
 			OFF(resolve)},
 	[NK_FOLLOW_REDIRECTS] = {"follow_redirects", NET_BOOL, 0, false, 0, "",
 				 0, OFF(follow_redirects)},
-	[NK_INTERVAL] = {"interval", NET_SECONDS, 1, false, 86400, " s", 60,
+	/* 0.1 s, not 1: fast loops are how loop mode is tested */
+	[NK_INTERVAL] = {"interval", NET_SECONDS, 0.1, false, 86400, " s", 60,
 			 OFF(interval_s)},
 	/* -1: not set at any level, derived from the interval in net_compose */
 	[NK_JITTER] = {"jitter", NET_SECONDS, 0, false, 86400, " s", -1,

@@ -559,8 +559,8 @@ static const struct gen_case gen_cases[] = {
 	 "3: targets.[0].retries: expected an integer, got a boolean"},
 	{HEAD "tls_verify = 1;\nhealth = { push = \"T1\"; }; } );\n",
 	 "3: targets.[0].tls_verify: expected true or false, got an integer"},
-	{HEAD "interval = 0.5;\nhealth = { push = \"T1\"; }; } );\n",
-	 "3: targets.[0].interval: 0.5 is out of range (must be 1 to 86400 "
+	{HEAD "interval = 0.05;\nhealth = { push = \"T1\"; }; } );\n",
+	 "3: targets.[0].interval: 0.05 is out of range (must be 0.1 to 86400 "
 	 "s)"},
 	{HEAD "ca_file = \"no-such-ca.pem\";\nhealth = { push = \"T1\"; }; } "
 	      ");\n",

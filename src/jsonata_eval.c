@@ -40,6 +40,28 @@ static int seq_of(struct ev *e, const struct jv *v, struct jv *out)
 	return 0;
 }
 
+/*
+ * jsonata looks a field up as input[key], so on an object without that key
+ * these names reach JavaScript's Object.prototype (a function, or for
+ * __proto__ the prototype itself). We refuse rather than answer wrongly.
+ */
+static int prototype_name(struct ev *e, const struct jn *name)
+{
+	static const char *const names[] = {
+		"constructor", "__proto__", "hasOwnProperty", "isPrototypeOf",
+		"propertyIsEnumerable", "toString", "toLocaleString", "valueOf",
+		"__defineGetter__", "__defineSetter__", "__lookupGetter__",
+		"__lookupSetter__"
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == name->len && !memcmp(names[i], name->str, name->len))
+			return jn_error(e->err, "K0001", name->pos,
+					"the field \"%s\" is absent, and jsonata would read JavaScript's Object.prototype.%s instead (outside the kuma-push JSONata subset)",
+					names[i], names[i]);
+	return 0;
+}
+
 /* jsonata's lookup(input, key). */
 static int lookup(struct ev *e, const struct jv *v, const struct jn *name,
 		  struct jv *out)
@@ -49,6 +71,8 @@ static int lookup(struct ev *e, const struct jv *v, const struct jn *name,
 
 		if (node == -2)
 			return ev_oom(e);
+		if (node < 0 && prototype_name(e, name) != 0)
+			return -1;
 		*out = node >= 0 ? jv_node(e, node) : JV_UNDEFINED;
 		return 0;
 	}

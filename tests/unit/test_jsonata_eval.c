@@ -80,6 +80,12 @@ static const struct eval_case CASES[] = {
 	{ "{}", "count(x)", "ERROR T1005" },
 	{ "{}", "$nosuch(x)", "ERROR T1006" },
 	{ "{}", "$exists(x, 1)", "ERROR T0410" },
+	/* A literal step's own predicate runs even on an absent field. */
+	{ "{\"10\":{\"b\":true}}", "(`10`)[\"0x1F\"[-$$].*.b]", "ERROR D1002" },
+	{ "{\"m\":[{},{}]}", "m.missing[true]", "[null,null]" },
+	/* Absent fields named like Object.prototype members: refused, not guessed. */
+	{ "{\"a\":{}}", "a.constructor", "ERROR K0001" },
+	{ "{\"constructor\":5}", "constructor", "5" },
 	/* JavaScript number text and JSON.stringify escapes. */
 	{ "[0.1,1e21,1e-7,-0,123456789012345680000,5e-324,0.000001]", "$",
 	  "[0.1,1e+21,1e-7,0,123456789012345680000,5e-324,0.000001]" },

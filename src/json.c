@@ -244,44 +244,56 @@ static size_t scan_first_error(const char *s, size_t n)
 	}
 }
 
+/*
+ * Length of the valid UTF-8 sequence at s (1..4), or 0 with *skip set to
+ * the maximal ill-formed subpart (WHATWG decoder: one U+FFFD each).
+ */
+static size_t utf8_seq(const unsigned char *s, size_t n, size_t *skip)
+{
+	unsigned char c = s[0];
+	size_t need, k;
+	unsigned lo = 0x80, hi = 0xBF;
+
+	*skip = 1;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		need = 1;
+	else if (c >= 0xE0 && c <= 0xEF)
+		need = 2;
+	else if (c >= 0xF0 && c <= 0xF4)
+		need = 3;
+	else
+		return 0;
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	for (k = 1; k <= need; k++) {
+		unsigned char b = k < n ? s[k] : 0;
+		unsigned l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
+
+		if (k >= n || b < l || b > h) {
+			*skip = k;
+			return 0;
+		}
+	}
+	return need + 1;
+}
+
 /* Is s[0..n) well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF)? */
 static bool utf8_valid(const unsigned char *s, size_t n)
 {
-	size_t i = 0;
+	size_t i = 0, skip, len;
 
 	while (i < n) {
-		unsigned char c = s[i];
-		size_t need;
-		unsigned lo = 0x80, hi = 0xBF;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			need = 1;
-		else if (c >= 0xE0 && c <= 0xEF)
-			need = 2;
-		else if (c >= 0xF0 && c <= 0xF4)
-			need = 3;
-		else
+		if ((len = utf8_seq(s + i, n - i, &skip)) == 0)
 			return false;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-		else if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-		if (n - i <= need)
-			return false;
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return false;
-		for (size_t k = 2; k <= need; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return false;
-		i += need + 1;
+		i += len;
 	}
 	return true;
 }
@@ -362,6 +374,26 @@ static size_t span_start(const jsmntok_t *t)
 
 enum frame_kind { FRAME_ARRAY, FRAME_OBJECT, FRAME_KEY };
 
+/* Pops every frame whose children are all seen; their subtrees end at after. */
+static bool close_frames(struct json_doc *doc, struct frame *stack, int *depth,
+			 int *containers, int after, size_t *cursor)
+{
+	while (*depth > 0 && stack[*depth - 1].remaining == 0) {
+		struct frame *f = &stack[--*depth];
+
+		if (f->kind != FRAME_KEY) {
+			if (!gap_ok(doc->text, *cursor, f->end - 1, '\0'))
+				return false;
+			*cursor = f->end;
+			--*containers;
+		}
+		doc->next[f->node] = after;
+		if (*depth > 0)
+			stack[*depth - 1].remaining--;
+	}
+	return true;
+}
+
 /*
  * Walks the tokens in document order with a stack of open containers and
  * keys, checking parent links, the bytes between tokens, primitives and
@@ -434,20 +466,8 @@ static bool validate_tokens(struct json_doc *doc, struct frame *stack,
 		}
 		if (top != NULL && top->remaining < 0)
 			return false;
-		/* Close every frame whose children are all seen. */
-		while (depth > 0 && stack[depth - 1].remaining == 0) {
-			struct frame *f = &stack[--depth];
-
-			if (f->kind != FRAME_KEY) {
-				if (!gap_ok(text, cursor, f->end - 1, '\0'))
-					return false;
-				cursor = f->end;
-				containers--;
-			}
-			doc->next[f->node] = i + 1;
-			if (depth > 0)
-				stack[depth - 1].remaining--;
-		}
+		if (!close_frames(doc, stack, &depth, &containers, i + 1, &cursor))
+			return false;
 	}
 	return depth == 0 && doc->ntok > 0 && skip_ws(text, doc->len, cursor) == doc->len;
 }
@@ -652,47 +672,6 @@ static size_t put_utf8(char *out, unsigned cp)
 	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
 	out[3] = (char)(0x80 | (cp & 0x3F));
 	return 4;
-}
-
-/*
- * Length of the valid UTF-8 sequence at s (1..4), or 0 with *skip set to
- * the maximal ill-formed subpart (WHATWG decoder: one U+FFFD each).
- */
-static size_t utf8_seq(const unsigned char *s, size_t n, size_t *skip)
-{
-	unsigned char c = s[0];
-	size_t need, k;
-	unsigned lo = 0x80, hi = 0xBF;
-
-	*skip = 1;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		need = 1;
-	else if (c >= 0xE0 && c <= 0xEF)
-		need = 2;
-	else if (c >= 0xF0 && c <= 0xF4)
-		need = 3;
-	else
-		return 0;
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	for (k = 1; k <= need; k++) {
-		unsigned char b = k < n ? s[k] : 0;
-		unsigned l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
-
-		if (k >= n || b < l || b > h) {
-			*skip = k;
-			return 0;
-		}
-	}
-	return need + 1;
 }
 
 size_t json_decode(const char *raw, size_t len, char *out, bool lone_as_wtf8)

@@ -1,120 +1,13 @@
 /*
- * jsonata_value.c: the evaluator's memory (a per-run arena with marks) and
- * value model: document nodes referenced in place, arrays and sequences
- * built in the arena, and jsonata's notions of truth, equality and order.
+ * jsonata_value.c: the value model: document nodes referenced in place,
+ * arrays and sequences built in the run's arena, and jsonata's notions of
+ * truth, equality and order.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jsonata_int.h"
-
-struct arena_blk {
-	struct arena_blk *next;
-	size_t cap, used;
-	max_align_t data[];
-};
-
-#define ARENA_ALIGN (sizeof(max_align_t))
-#define ARENA_FIRST_BLOCK (64u * 1024)
-#define ARENA_MAX_BLOCK (16u * 1024 * 1024)
-
-void arena_init(struct arena *a, size_t limit)
-{
-	memset(a, 0, sizeof(*a));
-	a->limit = limit;
-}
-
-static struct arena_blk *arena_grow(struct arena *a, size_t size)
-{
-	size_t cap = a->cur != NULL ? a->cur->cap * 2 : ARENA_FIRST_BLOCK;
-	struct arena_blk *b;
-
-	if (cap > ARENA_MAX_BLOCK)
-		cap = ARENA_MAX_BLOCK;
-	if (cap < size)
-		cap = size;
-	if (cap > a->limit || a->total > a->limit - cap) {
-		a->over = true;
-		return NULL;
-	}
-	b = malloc(sizeof(*b) + cap);
-	if (b == NULL) {
-		a->over = false;
-		return NULL;
-	}
-	b->cap = cap;
-	b->used = 0;
-	a->total += cap;
-	if (a->cur == NULL) {
-		b->next = NULL;
-		a->first = b;
-	} else {
-		b->next = a->cur->next;
-		a->cur->next = b;
-	}
-	return b;
-}
-
-void *arena_alloc(struct arena *a, size_t size)
-{
-	struct arena_blk *b = a->cur;
-	void *p;
-
-	if (size > SIZE_MAX / 2)
-		return NULL;
-	size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
-	if (size == 0)
-		size = ARENA_ALIGN;
-	if (b == NULL || b->cap - b->used < size) {
-		/* A block kept from before a release, if it fits. */
-		if (b != NULL && b->next != NULL && b->next->cap >= size) {
-			b = b->next;
-			b->used = 0;
-		} else if ((b = arena_grow(a, size)) == NULL) {
-			return NULL;
-		}
-		a->cur = b;
-	}
-	p = (char *)b->data + b->used;
-	b->used += size;
-	return p;
-}
-
-struct arena_mark arena_mark(const struct arena *a)
-{
-	struct arena_mark m = { a->cur, a->cur != NULL ? a->cur->used : 0 };
-
-	return m;
-}
-
-void arena_release(struct arena *a, struct arena_mark m)
-{
-	if (m.blk == NULL) {
-		if (a->first != NULL) {
-			a->cur = a->first;
-			a->cur->used = 0;
-		}
-		return;
-	}
-	a->cur = m.blk;
-	a->cur->used = m.used;
-}
-
-void arena_free(struct arena *a)
-{
-	struct arena_blk *b = a->first;
-
-	while (b != NULL) {
-		struct arena_blk *next = b->next;
-
-		free(b);
-		b = next;
-	}
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- values ---- */
 
 const struct jv JV_UNDEFINED = { JV_UNDEF, 0, -1, { 0 } };
 

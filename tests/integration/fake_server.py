@@ -26,7 +26,8 @@ http://127.0.0.1:PORT/<mode> makes the agent request /<mode>/health,
   spa         200 text/html on every GET (the web app), POST 405
   hang        never answers             drip      one byte every 200 ms
   reset       headers + part of the body, then RST
-  huge        72 MiB of valid-looking JSON (chunked)
+  huge        72 MiB of valid-looking JSON (chunked); then records
+              {"role":"event","event":"stream-end","sent":N,...}
   notjson     200 application/json, not JSON
   truncated   200 application/json, cut in half
   500         500 text/plain "Internal Server Error"
@@ -392,17 +393,24 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         parts = [b'{"status":true,"data":[']
         sent = 0
+        complete = False
         try:
             while sent < HUGE_BYTES and not STOP.is_set():
                 parts.append(chunk)
-                sent += len(chunk)
                 for p in parts:
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(p), p))
+                    sent += len(p)
                 parts = []
             last = b'{"id":"last"}]}'
             self.wfile.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(last), last))
+            sent += len(last)
+            complete = True
         except OSError:
             pass
+        # how much the client took before it hung up (issue 5 fault 7)
+        self.recorder.write({"ts": time.time(), "role": "event",
+                             "event": "stream-end", "path": self.path,
+                             "sent": sent, "complete": complete})
 
     # --- dispatch -------------------------------------------------------
 

@@ -141,6 +141,19 @@ class Fake:
                 out.append(json.loads(line))
         return out
 
+    def wait_for(self, pred, since=0, timeout=5.0):
+        """The first record since the mark for which pred holds, waiting
+        up to timeout for the fake to write it (e.g. the end of a stream
+        the client hung up on after it exited). None if none came."""
+        deadline = time.monotonic() + scaled(timeout)
+        while True:
+            for r in self.records(since):
+                if pred(r):
+                    return r
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.02)
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -200,6 +213,8 @@ class Result:
         self.started = started    # time.time() at start
         self.kuma = kuma          # pushes received during the run
         self.owui = owui          # Open WebUI requests during the run
+        self.events = []          # fake-side events (stream-end)
+        self.marks = []           # (fake, log offset) before the run
 
     def pushes(self, tok):
         return [r for r in self.kuma if r.get("token") == tok]
@@ -357,12 +372,14 @@ class KPTestCase(unittest.TestCase):
         elapsed = time.monotonic() - t0
         stdout = p.stdout.decode("utf-8", "replace")
         stderr = p.stderr.decode("utf-8", "replace")
-        kuma, owui = [], []
+        kuma, owui, events = [], [], []
         for f, m in marks:
             for r in f.records(m):
-                (kuma if r["role"] == "kuma" else owui).append(r)
+                {"kuma": kuma, "event": events}.get(r["role"], owui).append(r)
         res = Result(p.returncode, stdout, stderr, elapsed, kuma, owui,
                      started)
+        res.events = events
+        res.marks = marks
         if check_secrets:
             self.assert_no_secrets(res)
         if WRAPPER and p.returncode == 99:

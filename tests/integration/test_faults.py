@@ -123,11 +123,31 @@ class F06Truncated(FaultCase):
 
 
 class F07Huge(FaultCase):
+    def assert_stopped_reading(self, res, streams):
+        """The fake saw the client hang up long before the 72 MiB were
+        sent: kuma-push stopped at max_body (8 MiB) plus socket buffers."""
+        mark = dict(res.marks)[self.fake]
+
+        def ends():
+            return [e for e in self.fake.records(mark)
+                    if e.get("event") == "stream-end"]
+
+        self.assertIsNotNone(
+            self.fake.wait_for(lambda r: len(ends()) >= streams, since=mark),
+            "the fake never saw the client hang up on the 72 MiB body")
+        for e in ends():
+            self.assertFalse(e["complete"], "kuma-push read the whole body")
+            self.assertLess(e["sent"], 32 * 1024 * 1024,
+                            "kuma-push read %d bytes before stopping"
+                            % e["sent"])
+
     def test_health_huge_stops_at_default_cap(self):
-        self.health_fault("huge", r"max_body")
+        res = self.health_fault("huge", r"max_body")
+        self.assert_stopped_reading(res, 1)
 
     def test_models_and_chat_huge(self):
-        self.tier_fault("huge", r"max_body")
+        res = self.tier_fault("huge", r"max_body")
+        self.assert_stopped_reading(res, 2)
 
     def test_max_body_per_tier(self):
         res, tok = self.run_target("ok", tiers={"health": {},

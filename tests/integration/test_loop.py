@@ -15,6 +15,11 @@ from kp_harness import (KPTestCase, KUMA_PUSH, WRAPPER, mask, scaled,  # noqa: E
                         token, write_file)
 
 
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
 class Daemon:
     """kuma-push --loop in the background."""
 
@@ -127,7 +132,7 @@ class Loop(KPTestCase):
         d = self.daemon(path)
         d.wait_for(lambda: d.pushes(tok["health"]), 3, "the first push")
         # A broken config is reported and the running one kept.
-        good_text = open(path).read()
+        good_text = read(path)
         write_file(path, good_text + "\nnot a setting\n")
         d.proc.send_signal(signal.SIGHUP)
         d.wait_for(lambda: "keeping the running configuration" in d.stderr(), 3,
@@ -138,7 +143,7 @@ class Loop(KPTestCase):
                    "pushes to go on with the old config")
         # A good new config takes over: a new token appears.
         t2, tok2 = self.target("webui", "ok", tiers={"health": {"interval": 0.2}})
-        write_file(path, open(self.config([t2], defaults={"jitter": 0.0})).read())
+        write_file(path, read(self.config([t2], defaults={"jitter": 0.0})))
         d.proc.send_signal(signal.SIGHUP)
         d.wait_for(lambda: d.pushes(tok2["health"]), 3, "the new config's push")
         rc, _ = d.stop()

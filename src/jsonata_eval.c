@@ -143,6 +143,7 @@ static int wildcard(struct ev *e, const struct jv *in, struct jv *out)
 
 		if (jv_members(e, v.node, &m, &n) != 0)
 			return -1;
+		e->steps += n; /* the step budget follows the work done */
 		for (size_t i = 0; i < n; i++) {
 			x = jv_node(e, m[i].value);
 			if (wildcard_add(e, res, &x, &seq) != 0)
@@ -153,7 +154,7 @@ static int wildcard(struct ev *e, const struct jv *in, struct jv *out)
 
 		jv_it_init(e, &it, &v);
 		while (jv_it_next(e, &it, &x))
-			if (wildcard_add(e, res, &x, &seq) != 0)
+			if (tick(e) != 0 || wildcard_add(e, res, &x, &seq) != 0)
 				return -1;
 	}
 	*out = jv_arr(res, seq ? JVF_SEQ : 0);
@@ -182,6 +183,7 @@ static int index_hits(struct ev *e, const struct jv *r, double i, double len,
 	if (r->kind != JV_ARR)
 		return 0;
 	/* isArrayOfNumbers checks every member before any is used. */
+	e->steps += jv_len(e, r);
 	jv_it_init(e, &it, r);
 	*numeric = true;
 	while (jv_it_next(e, &it, &m)) {

@@ -16,7 +16,7 @@
 
 /* Bounds. */
 #define JN_MAX_PARSE_DEPTH 200           /* nesting of the expression */
-#define JN_MAX_STEPS 200000000UL         /* evaluation steps per run */
+#define JN_MAX_STEPS 100000000UL         /* evaluation steps per run (~1 s) */
 #define JN_MAX_ARENA (512u * 1024 * 1024) /* bytes of temporaries per run */
 
 /* ---- arena (jsonata_value.c) ---- */
@@ -78,6 +78,7 @@ struct jn {
 	int op;            /* enum jn_op, or enum jn_fn for JN_CALL */
 	int pos;           /* jsonata's error position (end of token) */
 	size_t start;      /* byte offset where the construct starts */
+	int height;        /* of the raw tree below (bounds every recursion) */
 	double num;
 	const char *str;   /* names and string literals */
 	size_t len;

@@ -486,6 +486,25 @@ static int led(struct parser *p, const struct token *t, struct jn *left,
 	return 0;
 }
 
+/*
+ * Every later pass and the evaluator recurse over the tree, so its height
+ * is bounded, not only the parser's own recursion: "a=a=a=..." and
+ * "a.b.c..." build deep trees in a loop.
+ */
+static int set_height(struct parser *p, struct jn *n)
+{
+	int h = n->callee != NULL ? n->callee->height : 0;
+
+	for (int i = 0; i < n->nkids; i++)
+		if (n->kids[i]->height > h)
+			h = n->kids[i]->height;
+	n->height = h + 1;
+	if (n->height > JN_MAX_PARSE_DEPTH)
+		return jn_error(p->err, "K0002", n->pos,
+				"expression nested deeper than %d levels", JN_MAX_PARSE_DEPTH);
+	return 0;
+}
+
 /* Pratt's expression(rbp). */
 int parse_expr(struct parser *p, int rbp, struct jn **out)
 {
@@ -499,11 +518,13 @@ int parse_expr(struct parser *p, int rbp, struct jn **out)
 		goto out;
 	}
 	t = p->node;
-	if (parse_advance(p, NULL, true) != 0 || nud(p, &t, &left) != 0)
+	if (parse_advance(p, NULL, true) != 0 || nud(p, &t, &left) != 0 ||
+	    set_height(p, left) != 0)
 		goto out;
 	while (rbp < lbp(&p->node)) {
 		t = p->node;
-		if (parse_advance(p, NULL, false) != 0 || led(p, &t, left, &left) != 0)
+		if (parse_advance(p, NULL, false) != 0 || led(p, &t, left, &left) != 0 ||
+		    set_height(p, left) != 0)
 			goto out;
 	}
 	*out = left;

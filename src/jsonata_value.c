@@ -369,6 +369,7 @@ int jv_boolean(struct ev *e, const struct jv *v, int *out)
 			*out = 0;
 			return 0;
 		}
+		e->steps += len;
 		jv_it_init(e, &it, v);
 		if (len == 1) {
 			jv_it_next(e, &it, &m);

@@ -165,6 +165,13 @@ static void test_nesting_is_bounded(void **state)
 	expr[2000] = '\0';
 	assert_null(jsonata_compile(expr, &err));
 	assert_string_equal(err.code, "K0002");
+	/* Left-deep chains are built in a loop but must be bounded too. */
+	for (int i = 0; i < 1000; i++)
+		memcpy(expr + 2 * i, "a=", 2);
+	expr[2000] = '\0';
+	expr[1999] = 'a';
+	assert_null(jsonata_compile(expr, &err));
+	assert_string_equal(err.code, "K0002");
 }
 
 int main(void)

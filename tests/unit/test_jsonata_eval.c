@@ -190,6 +190,31 @@ static void test_kuma_check(void **state)
 	}
 }
 
+/* The whole value is compared, however long: no fixed-size copy. */
+static void test_kuma_long_value(void **state)
+{
+	static char text[4200];
+	struct jsonata_err err = { "", 0, "" };
+	struct kp_err reason = { KP_OK, "" };
+	struct jsonata_prog *prog = jsonata_compile("s", &err);
+	struct json_doc *doc = NULL;
+	bool pass = false;
+
+	(void)state;
+	memcpy(text, "{\"s\":\"", 6);
+	memset(text + 6, 'x', 4000);
+	memcpy(text + 4006, "needle\"}", 9);
+	assert_int_equal(json_parse(text, strlen(text), &doc, &reason), 0);
+	assert_int_equal(jsonata_kuma_check(prog, doc, "needle", JSONATA_OP_CONTAINS,
+					    &pass, NULL, 0, &reason), 0);
+	assert_true(pass);
+	assert_int_equal(jsonata_kuma_check(prog, doc, "xxneedle", JSONATA_OP_EQ,
+					    &pass, NULL, 0, &reason), 0);
+	assert_false(pass);
+	json_free(doc);
+	jsonata_free(prog);
+}
+
 static void test_operators_round_trip(void **state)
 {
 	enum jsonata_op op;
@@ -208,6 +233,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_semantics),
 		cmocka_unit_test(test_kuma_check),
+		cmocka_unit_test(test_kuma_long_value),
 		cmocka_unit_test(test_operators_round_trip),
 	};
 

@@ -800,22 +800,54 @@ int json_at(const struct json_doc *doc, int array, size_t index)
 	return node;
 }
 
+struct keyref {
+	const char *s;
+	size_t len;
+	bool owned;
+};
+
+static int keyref_cmp(const void *pa, const void *pb)
+{
+	const struct keyref *a = pa, *b = pb;
+	int c = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
+
+	return c != 0 ? c : (a->len > b->len) - (a->len < b->len);
+}
+
 size_t json_count(const struct json_doc *doc, int node)
 {
-	size_t n = 0;
+	size_t m = json_size(doc, node), n = 0, i = 0;
+	struct keyref *keys;
 
-	if (json_type(doc, node) != JSON_OBJECT)
-		return json_size(doc, node);
-	/* Distinct keys, as JSON.parse keeps them: count each key's last. */
-	for (int k = json_first(doc, node); k >= 0; k = json_next(doc, k)) {
-		char *key = json_string(doc, k);
+	if (json_type(doc, node) != JSON_OBJECT || m < 2)
+		return m;
+	/* Distinct keys, as JSON.parse keeps them: sort, then count runs. */
+	if ((keys = calloc(m, sizeof(*keys))) == NULL)
+		return m;
+	for (int k = json_first(doc, node); k >= 0; k = json_next(doc, k), i++) {
+		bool plain;
+		const char *raw = json_str_raw(doc, k, &keys[i].len, &plain);
+		char *dec;
 
-		if (key == NULL)
-			return json_size(doc, node);
-		if (json_get(doc, node, key) == k + 1)
-			n++;
-		free(key);
+		keys[i].s = raw;
+		if (plain)
+			continue;
+		if ((dec = malloc(keys[i].len * 3 + 1)) == NULL) {
+			n = m; /* out of memory: the count as written */
+			goto out;
+		}
+		keys[i].len = json_decode(raw, keys[i].len, dec, false);
+		keys[i].s = dec;
+		keys[i].owned = true;
 	}
+	qsort(keys, m, sizeof(*keys), keyref_cmp);
+	for (i = 0; i < m; i++)
+		n += i == 0 || keyref_cmp(&keys[i - 1], &keys[i]) != 0;
+out:
+	for (i = 0; i < m; i++)
+		if (keys[i].owned)
+			free((char *)keys[i].s);
+	free(keys);
 	return n;
 }
 

@@ -401,6 +401,15 @@ int jv_boolean(struct ev *e, const struct jv *v, int *out)
 	}
 }
 
+static int member_cmp(const void *pa, const void *pb)
+{
+	const struct jmember *a = pa, *b = pb;
+	int c = memcmp(a->key, b->key, a->key_len < b->key_len ? a->key_len : b->key_len);
+
+	return c != 0 ? c : (a->key_len > b->key_len) - (a->key_len < b->key_len);
+}
+
+/* Same key set, equal values: both member lists sorted by key, compared in step. */
 static int equal_objects(struct ev *e, const struct jv *a, const struct jv *b,
 			 bool *eq)
 {
@@ -415,18 +424,19 @@ static int equal_objects(struct ev *e, const struct jv *a, const struct jv *b,
 	    jv_members(e, b->node, &mb, &nb) != 0)
 		return -1;
 	*eq = na == nb;
+	if (!*eq)
+		return 0;
+	qsort(ma, na, sizeof(*ma), member_cmp);
+	qsort(mb, nb, sizeof(*mb), member_cmp);
 	for (size_t i = 0; *eq && i < na; i++) {
-		int other = jv_lookup_key(e, b->node, ma[i].key, ma[i].key_len);
 		struct jv va, vb;
 
-		if (other == -2)
-			return ev_oom(e);
-		if (other < 0) {
+		if (member_cmp(&ma[i], &mb[i]) != 0) {
 			*eq = false;
 			break;
 		}
 		va = jv_node(e, ma[i].value);
-		vb = jv_node(e, other);
+		vb = jv_node(e, mb[i].value);
 		if (jv_deep_equal(e, &va, &vb, eq) != 0)
 			return -1;
 	}

@@ -242,29 +242,38 @@ static bool index_key(const char *k, size_t len, double *value)
 	return v <= 4294967294.0;
 }
 
-static void order_like_v8(struct jmember *m, size_t n)
+static int index_cmp(const void *pa, const void *pb)
 {
-	size_t idx = 0;
-	double a, b;
+	const struct jmember *a = pa, *b = pb;
+	double x = 0, y = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		if (!index_key(m[i].key, m[i].key_len, &a))
-			continue;
-		/* Insertion into the sorted index prefix [0, idx); stable for the rest. */
-		struct jmember cur = m[i];
-		size_t j = i;
+	index_key(a->key, a->key_len, &x);
+	index_key(b->key, b->key_len, &y);
+	return (x > y) - (x < y);
+}
 
-		while (j > idx) {
-			m[j] = m[j - 1];
-			j--;
-		}
-		while (j > 0 && index_key(m[j - 1].key, m[j - 1].key_len, &b) && b > a) {
-			m[j] = m[j - 1];
-			j--;
-		}
-		m[j] = cur;
-		idx++;
-	}
+/* Index keys first, ascending; the others after them in document order. */
+static int order_like_v8(struct ev *e, struct jmember *m, size_t n)
+{
+	size_t nidx = 0, k = 0;
+	struct jmember *tmp;
+	double v;
+
+	for (size_t i = 0; i < n; i++)
+		nidx += index_key(m[i].key, m[i].key_len, &v);
+	if (nidx == 0)
+		return 0;
+	if ((tmp = arena_alloc(&e->arena, n * sizeof(*tmp))) == NULL)
+		return ev_oom(e);
+	for (size_t i = 0; i < n; i++)
+		if (index_key(m[i].key, m[i].key_len, &v))
+			tmp[k++] = m[i];
+	qsort(tmp, nidx, sizeof(*tmp), index_cmp); /* distinct keys: no ties */
+	for (size_t i = 0; i < n; i++)
+		if (!index_key(m[i].key, m[i].key_len, &v))
+			tmp[k++] = m[i];
+	memcpy(m, tmp, n * sizeof(*m));
+	return 0;
 }
 
 static uint32_t fnv(const char *s, size_t n)
@@ -337,7 +346,8 @@ int jv_members(struct ev *e, int object, struct jmember **out, size_t *n)
 		}
 		m[i].value = k + 1; /* the last duplicate's value, the first's place */
 	}
-	order_like_v8(m, count);
+	if (order_like_v8(e, m, count) != 0)
+		return -1;
 	*out = m;
 	*n = count;
 	return 0;

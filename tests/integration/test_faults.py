@@ -262,7 +262,9 @@ class F12TLS(FaultCase):
         owui = self.extra_fake("owui", tls=self.certs[cert])
         t, tok = self.target("webui", None, base=owui.url("ok"),
                              **target_settings)
-        res = self.kp(config=self.config([t], defaults={"timeout": T}))
+        # a TLS handshake under valgrind takes seconds: scale the timeouts
+        res = self.kp(config=self.config([t], defaults={
+            "timeout": scaled(T), "connect_timeout": scaled(1.0)}))
         self.assert_rc(res, EXIT_OK)
         return res, tok
 

@@ -19,7 +19,7 @@
 #define JN_MAX_STEPS 100000000UL         /* evaluation steps per run (~1 s) */
 #define JN_MAX_ARENA (512u * 1024 * 1024) /* bytes of temporaries per run */
 
-/* ---- arena (jsonata_value.c) ---- */
+/* ---- arena (jsonata_arena.c) ---- */
 
 struct arena_blk;
 struct arena {
@@ -39,7 +39,7 @@ struct arena_mark arena_mark(const struct arena *a);
 void arena_release(struct arena *a, struct arena_mark m);
 void arena_free(struct arena *a);
 
-/* ---- syntax tree (jsonata_parse.c) ---- */
+/* ---- syntax tree (jsonata_parse.c, jsonata_ast.c) ---- */
 
 enum jn_type {
 	JN_PATH,   /* kids = steps */
@@ -190,8 +190,7 @@ struct ev {
 	struct arena arena;
 	struct jv input; /* the context: the document, or its outer wrapper */
 	struct jv root;  /* "$$" */
-	unsigned long steps;
-	int depth;
+	unsigned long steps; /* bounded by JN_MAX_STEPS (K0002) */
 	struct jsonata_err *err;
 };
 
@@ -201,7 +200,6 @@ int ev_oom(struct ev *e);
 struct jv jv_num(double n);
 struct jv jv_bool(bool b);
 struct jv jv_node(const struct ev *e, int node);
-bool jv_is_arr(const struct jv *v);
 bool jv_is_seq(const struct jv *v);
 size_t jv_len(const struct ev *e, const struct jv *v);
 

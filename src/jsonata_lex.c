@@ -115,7 +115,6 @@ static int lex_regex(struct lexer *lx, struct token *tok)
 			"No terminating / in regular expression");
 }
 
-
 static int hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -171,12 +170,12 @@ static int unicode_escape(struct lexer *lx, unsigned *cp)
 	return 0;
 }
 
-static int flush_high(char *out, size_t *o, unsigned *high)
+/* A high surrogate not followed by a low one stays a lone code unit. */
+static void flush_high(char *out, size_t *o, unsigned *high)
 {
 	if (*high != 0)
 		*o += put_cp(out + *o, *high);
 	*high = 0;
-	return 0;
 }
 
 static int lex_string(struct lexer *lx, struct token *tok)

@@ -71,11 +71,6 @@ struct jv jv_node(const struct ev *e, int node)
 	return v;
 }
 
-bool jv_is_arr(const struct jv *v)
-{
-	return v->kind == JV_ARR;
-}
-
 bool jv_is_seq(const struct jv *v)
 {
 	return v->kind == JV_ARR && (v->flags & JVF_SEQ);

@@ -323,31 +323,46 @@ static bool primitive_ok(const char *s, size_t start, size_t end)
 	return !bad && stop == end;
 }
 
-/* Does any of the 8 bytes of w need a look: < 0x20, '"', '\\' or >= 0x80? */
-static bool word_special(uint64_t w)
+/* The lanes (high bits) of w that may need a look: < 0x20, '"', '\\', >= 0x80. */
+static uint64_t word_special(uint64_t w)
 {
 	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
 	uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
 
-	return (((w - ones * 0x20) | (quote - ones) | (bslash - ones) | w) & high) != 0;
+	/* Borrows only ever add lanes: a false alarm falls back to bytes. */
+	return ((w - ones * 0x20) | (quote - ones) | (bslash - ones) | w) & high;
 }
 
-static bool string_ok(struct json_doc *doc, int i)
+static uint64_t load8(const char *p)
 {
-	const jsmntok_t *t = &doc->tok[i];
-	size_t start = (size_t)t->start, end = (size_t)t->end, k = start;
-	unsigned flags = 0;
-	bool bad;
+	uint64_t w;
 
-	/* Plain ASCII runs, 8 bytes at a time; the rest byte by byte. */
-	while (k + 8 <= end) {
-		uint64_t w;
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
 
-		memcpy(&w, doc->text + k, sizeof(w));
-		if (word_special(w))
-			break;
+/* Are the string's bytes [k, end) plain ASCII? Word-wise where possible. */
+static size_t plain_prefix(const struct json_doc *doc, size_t start, size_t end)
+{
+	size_t k = start;
+
+	while (k + 8 <= end && !word_special(load8(doc->text + k)))
 		k += 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (k < end && k + 8 > end) {
+		/* The tail as one word: overlapping bytes already checked, or, for
+		 * a short string, reading on past its quote with those lanes masked. */
+		if (end - start >= 8) {
+			if (!word_special(load8(doc->text + end - 8)))
+				return end;
+		} else if (start + 8 <= doc->len) {
+			uint64_t lanes = ((uint64_t)1 << (8 * (end - start))) - 1;
+
+			if (!(word_special(load8(doc->text + start)) & lanes))
+				return end;
+		}
 	}
+#endif
 	while (k < end) {
 		unsigned char c = (unsigned char)doc->text[k];
 
@@ -355,10 +370,19 @@ static bool string_ok(struct json_doc *doc, int i)
 			break;
 		k++;
 	}
-	if (k < end) {
-		if (scan_string(doc->text, end + 1, k, &bad, &flags) != end || bad)
-			return false;
-	}
+	return k;
+}
+
+static bool string_ok(struct json_doc *doc, int i)
+{
+	const jsmntok_t *t = &doc->tok[i];
+	size_t start = (size_t)t->start, end = (size_t)t->end, k;
+	unsigned flags = 0;
+	bool bad;
+
+	k = plain_prefix(doc, start, end);
+	if (k < end && (scan_string(doc->text, end + 1, k, &bad, &flags) != end || bad))
+		return false;
 	doc->sflags[i] = (unsigned char)(flags & SF_ESCAPE);
 	if ((flags & 0x80) && !(flags & SF_ESCAPE) &&
 	    !utf8_valid((const unsigned char *)doc->text + start, end - start))
@@ -597,6 +621,33 @@ enum json_type json_type(const struct json_doc *doc, int node)
 		}
 	default:
 		return JSON_NONE;
+	}
+}
+
+enum json_type json_token(const struct json_doc *doc, int node, const char **text,
+			  size_t *len, bool *plain)
+{
+	const jsmntok_t *t;
+
+	*text = NULL;
+	*len = 0;
+	*plain = true;
+	if (!valid_node(doc, node))
+		return JSON_NONE;
+	t = &doc->tok[node];
+	*text = doc->text + t->start;
+	*len = (size_t)(t->end - t->start);
+	switch (t->type) {
+	case JSMN_STRING:
+		*plain = doc->sflags[node] == 0;
+		return JSON_STRING;
+	case JSMN_OBJECT:
+		return JSON_OBJECT;
+	case JSMN_ARRAY:
+		return JSON_ARRAY;
+	default:
+		return (*text)[0] == 't' ? JSON_TRUE : (*text)[0] == 'f' ? JSON_FALSE :
+		       (*text)[0] == 'n' ? JSON_NULL : JSON_NUMBER;
 	}
 }
 

@@ -97,4 +97,12 @@ size_t json_decode(const char *raw, size_t len, char *out, bool lone_as_wtf8);
  */
 double json_parse_number(const char *p, size_t len);
 
+/*
+ * One call for a node's type and text: a string's bytes between the quotes
+ * (*plain as for json_str_raw), a number's or literal's text, a
+ * container's opening bracket. JSON_NONE and NULL for a bad node.
+ */
+enum json_type json_token(const struct json_doc *doc, int node, const char **text,
+			  size_t *len, bool *plain);
+
 #endif

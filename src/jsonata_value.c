@@ -37,9 +37,11 @@ struct jv jv_bool(bool b)
 struct jv jv_node(const struct ev *e, int node)
 {
 	struct jv v = { JV_UNDEF, 0, node, { 0 } };
+	const char *text;
+	size_t len;
 	bool plain;
 
-	switch (json_type(e->doc, node)) {
+	switch (json_token(e->doc, node, &text, &len, &plain)) {
 	case JSON_OBJECT:
 		v.kind = JV_OBJ;
 		break;
@@ -48,12 +50,13 @@ struct jv jv_node(const struct ev *e, int node)
 		break;
 	case JSON_STRING:
 		v.kind = JV_STR;
-		v.u.s.p = json_str_raw(e->doc, node, &v.u.s.len, &plain);
+		v.u.s.p = text;
+		v.u.s.len = len;
 		v.flags = plain ? 0 : JVF_RAW;
 		break;
 	case JSON_NUMBER:
 		v.kind = JV_NUM;
-		json_number(e->doc, node, &v.u.num);
+		v.u.num = json_parse_number(text, len);
 		break;
 	case JSON_TRUE:
 		v.kind = JV_TRUE;
@@ -284,6 +287,7 @@ int jv_members(struct ev *e, int object, struct jmember **out, size_t *n)
 {
 	size_t raw = json_size(e->doc, object), count = 0, hsize = 1;
 	uint64_t seen = 0;
+	bool digits = false; /* a key that may be an array index */
 	struct jmember *m = arena_alloc(&e->arena, (raw + 1) * sizeof(*m));
 	int *table = NULL;
 
@@ -306,6 +310,7 @@ int jv_members(struct ev *e, int object, struct jmember **out, size_t *n)
 		key = json_str_raw(e->doc, k, &len, &plain);
 		if (!plain && key_of(e, k, &key, &len) != 0)
 			return -1;
+		digits |= len > 0 && key[0] >= '0' && key[0] <= '9';
 		/* Length and end bytes settle most comparisons before memcmp. */
 		sig = (uint32_t)len << 16 |
 		      (len > 0 ? (uint32_t)(unsigned char)key[0] << 8 |
@@ -341,7 +346,7 @@ int jv_members(struct ev *e, int object, struct jmember **out, size_t *n)
 		}
 		m[i].value = k + 1; /* the last duplicate's value, the first's place */
 	}
-	if (order_like_v8(e, m, count) != 0)
+	if (digits && order_like_v8(e, m, count) != 0)
 		return -1;
 	*out = m;
 	*n = count;

@@ -156,6 +156,36 @@ static void test_iteration_is_sibling_order(void **state)
 	json_free(doc);
 }
 
+static void test_token_and_big_objects(void **state)
+{
+	struct json_doc *doc = parse("[\"a\\u0062\",-1.5e3,null,{}]");
+	const char *text;
+	size_t len, n = 3000, at = 0;
+	bool plain;
+	char *big = malloc(n * 16 + 4);
+	struct kp_err err = { KP_OK, "" };
+
+	(void)state;
+	assert_int_equal(json_token(doc, 1, &text, &len, &plain), JSON_STRING);
+	assert_false(plain); /* an escape: json_decode it */
+	assert_int_equal(len, 7);
+	assert_int_equal(json_token(doc, 2, &text, &len, &plain), JSON_NUMBER);
+	assert_true(json_parse_number(text, len) == -1500);
+	assert_int_equal(json_token(doc, 3, &text, &len, &plain), JSON_NULL);
+	assert_int_equal(json_token(doc, 99, &text, &len, &plain), JSON_NONE);
+	json_free(doc);
+	/* 3000 keys, each written twice: 1500 distinct, counted in n log n. */
+	big[at++] = '{';
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)sprintf(big + at, "%s\"k%zu\":%zu", i ? "," : "", i % 1500, i);
+	big[at++] = '}';
+	assert_int_equal(json_parse(big, at, &doc, &err), 0);
+	assert_int_equal(json_count(doc, 0), 1500);
+	assert_int_equal(json_size(doc, 0), 3000);
+	json_free(doc);
+	free(big);
+}
+
 static void test_limits(void **state)
 {
 	size_t depth = JSON_MAX_DEPTH + 1;
@@ -201,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_valid_documents),
 		cmocka_unit_test(test_access),
 		cmocka_unit_test(test_iteration_is_sibling_order),
+		cmocka_unit_test(test_token_and_big_objects),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_numbers_like_json_parse),
 	};

@@ -36,6 +36,7 @@ http://127.0.0.1:PORT/<mode> makes the agent request /<mode>/health,
   nomodel     chat: 400 chat_error_model_not_found
   connerr     chat: 500 chat_error_server_connection
   slow<ms>    wait <ms>, then as ok
+  flaky<x>    503 text/plain the first time per path, then as ok
 
 /api/models and /api/chat/completions need "Authorization: Bearer
 sk-test-good": none gives 401 models_error_401_no_auth, another key 401
@@ -527,6 +528,15 @@ class Handler(BaseHTTPRequestHandler):
         self.record("owui", body, mode=mode, endpoint=endpoint,
                     violations=violations)
 
+        if mode.startswith("flaky"):
+            # 503 the first time per path (mode name included), then ok
+            with self.flaky_lock:
+                first = path not in self.flaky_seen
+                self.flaky_seen.add(path)
+            if first:
+                return self.send(503, "text/plain; charset=utf-8",
+                                 b"Service Unavailable")
+            mode = "ok"
         m = re.fullmatch(r"slow([0-9]+)", mode)
         if m:
             if STOP.wait(int(m.group(1)) / 1000.0):

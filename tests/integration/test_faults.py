@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import unittest
+import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kp_harness import (BAD_KEY, EXIT_OK, KPTestCase, free_port,  # noqa: E402
@@ -290,6 +291,37 @@ class F12TLS(FaultCase):
         for tier, msg in (("health", "OK"), ("models", "3 models"),
                           ("chat", "OK")):
             self.assert_up(res, tok[tier], msg=msg)
+
+
+class Settings(FaultCase):
+    """Net settings cascade defaults -> target -> tier, and check retries."""
+
+    def test_timeout_cascade(self):
+        t, tok = self.target("webui", "hang", tiers=("health",), timeout=1.0)
+        t2, tok2 = self.target("webui2", "hang", tiers={
+            "health": {"timeout": 0.5}}, timeout=1.0)
+        res = self.kp(config=self.config([t, t2], defaults={"timeout": 5.0}))
+        self.assert_rc(res, EXIT_OK)
+        self.assert_down(res, tok["health"], msg_re=r"timeout after 1 ?s")
+        self.assert_down(res, tok2["health"], msg_re=r"timeout after 0\.5 ?s")
+        self.assertLess(res.elapsed, scaled(1.1 + STARTUP))
+
+    def test_check_retried_after_a_503(self):
+        mode = "flaky" + uuid.uuid4().hex[:8]
+        t, tok = self.target("webui", mode, tiers=("health",), retries=1,
+                             retry_delay=0.1)
+        res = self.kp(config=self.config([t]))
+        self.assert_rc(res, EXIT_OK)
+        self.assert_up(res, tok["health"], msg="OK")
+        self.assertEqual(len(res.owui), 2, "1 try + 1 retry")
+
+    def test_check_not_retried_without_retries(self):
+        mode = "flaky" + uuid.uuid4().hex[:8]
+        t, tok = self.target("webui", mode, tiers=("health",))
+        res = self.kp(config=self.config([t], defaults={"retries": 0}))
+        self.assert_rc(res, EXIT_OK)
+        self.assert_down(res, tok["health"], msg_re=r"^HTTP 503")
+        self.assertEqual(len(res.owui), 1)
 
 
 class RunDeadline(FaultCase):

@@ -10,7 +10,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kp_harness import (BAD_KEY, EXIT_OK, GOOD_KEY, KPTestCase,  # noqa: E402
-                        free_port, mask, scaled, secret, token, write_file)
+                        free_port, mask, scaled, token, write_file)
 
 PROMPT = "Respond with the word HEALTHY"
 

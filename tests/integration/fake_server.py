@@ -21,6 +21,7 @@ http://127.0.0.1:PORT/<mode> makes the agent request /<mode>/health,
 
   ok          health_ok, models_ollama, chat_completion_ok (model must exist)
   mixed       models_mixed              empty     models_empty, chat 400
+  openai      models_mixed, chat_completion_ok_openai (provider's body)
   wrongreply  chat_completion_wrong     longreply chat reply: long + ctrl chars
   echo        chat replies with the prompt
   spa         200 text/html on every GET (the web app), POST 405
@@ -601,7 +602,8 @@ class Handler(BaseHTTPRequestHandler):
         return self.transport_or(mode, fixture, normal)
 
     def models(self, mode):
-        name = {"mixed": "models_mixed", "empty": "models_empty"}.get(
+        name = {"mixed": "models_mixed", "empty": "models_empty",
+                "openai": "models_mixed"}.get(
             mode, "models_ollama")
         return self.send_json(200, self.fixtures.body(name))
 
@@ -618,6 +620,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(401, fx.body("chat_error_upstream_401"))
         if mode == "connerr":
             return self.send_json(500, fx.body("chat_error_server_connection"))
+        if mode == "openai":  # the provider's body, passed through as is
+            return self.send_json(200, fx.body("chat_completion_ok_openai"))
         reply = json.loads(fx.body("chat_completion_wrong" if mode in (
             "wrongreply", "longreply", "echo") else "chat_completion_ok"))
         reply["model"] = model

@@ -225,6 +225,23 @@ class Judging(KPTestCase):
         self.assert_down(res, tok["chat"],
                          msg_re=r"^HTTP 401: Incorrect API key provided: ")
 
+    def test_openai_connection_reply(self):
+        t, tok = self.target("webui", "openai", tiers={
+            "health": {}, "models": {}, "chat": {"model": "gpt-4o-mini"}})
+        res = self.kp(config=self.config([t]))
+        self.assert_rc(res, EXIT_OK)
+        self.assert_up(res, tok["models"], msg="5 models")
+        self.assert_up(res, tok["chat"], msg="OK")
+        self.assertEqual(json.loads(res.owui[-1]["body"])["model"],
+                         "gpt-4o-mini")
+
+    def test_provider_unreachable_detail(self):
+        t, tok = self.target("webui", "connerr")
+        res = self.kp(config=self.config([t]))
+        self.assert_rc(res, EXIT_OK)
+        p = self.assert_down(res, tok["chat"])
+        self.assertEqual(p["msg"], "HTTP 500: Open WebUI: Server Connection Error")
+
     def test_model_not_found(self):
         t, tok = self.target("webui", "nomodel")
         res = self.kp(config=self.config([t]))

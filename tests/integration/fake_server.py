@@ -22,6 +22,7 @@ http://127.0.0.1:PORT/<mode> makes the agent request /<mode>/health,
   ok          health_ok, models_ollama, chat_completion_ok (model must exist)
   mixed       models_mixed              empty     models_empty, chat 400
   openai      models_mixed, chat_completion_ok_openai (provider's body)
+  stream      chat: 200 text/event-stream chunks (stream_response on)
   wrongreply  chat_completion_wrong     longreply chat reply: long + ctrl chars
   echo        chat replies with the prompt
   spa         200 text/html on every GET (the web app), POST 405
@@ -620,6 +621,17 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(401, fx.body("chat_error_upstream_401"))
         if mode == "connerr":
             return self.send_json(500, fx.body("chat_error_server_connection"))
+        if mode == "stream":  # an admin set "Stream Chat Response" on
+            chunk = {"id": "%s-1c2d" % model, "object": "chat.completion.chunk",
+                     "created": 1767261845, "model": model,
+                     "choices": [{"index": 0, "delta": {"content": "HEALTHY"},
+                                  "finish_reason": None}]}
+            done = dict(chunk, choices=[{"index": 0, "delta": {},
+                                         "finish_reason": "stop"}])
+            sse = b"data: %s\n\ndata: %s\n\ndata: [DONE]\n\n" % (
+                compact(chunk), compact(done))
+            # Starlette adds the charset to every text/* media type
+            return self.send(200, "text/event-stream; charset=utf-8", sse)
         if mode == "openai":  # the provider's body, passed through as is
             return self.send_json(200, fx.body("chat_completion_ok_openai"))
         reply = json.loads(fx.body("chat_completion_wrong" if mode in (

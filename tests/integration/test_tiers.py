@@ -242,6 +242,19 @@ class Judging(KPTestCase):
         p = self.assert_down(res, tok["chat"])
         self.assertEqual(p["msg"], "HTTP 500: Open WebUI: Server Connection Error")
 
+    def test_streamed_reply(self):
+        # The contract judges choices[0].message.content; a streamed reply
+        # (the model's "Stream Chat Response" set by an admin) has none.
+        # Either reading the stream (up) or a down naming the cause is fair.
+        t, tok = self.target("webui", "stream")
+        res = self.kp(config=self.config([t]))
+        self.assert_rc(res, EXIT_OK)
+        p = self.get_push(res, tok["chat"])
+        if p["status"] == "down":
+            self.assertRegex(p["msg"], r"(?i)stream", mask(res.describe()))
+        else:
+            self.assert_up(res, tok["chat"], msg="OK")
+
     def test_model_not_found(self):
         t, tok = self.target("webui", "nomodel")
         res = self.kp(config=self.config([t]))

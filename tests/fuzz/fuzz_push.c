@@ -152,7 +152,9 @@ static void check_msg(const char *value, size_t len, const char *msg)
 			chars++;
 	}
 	FUZZ_CHECK(chars <= PUSH_MSG_MAX);
-	FUZZ_CHECK(n == 0 || (decoded[0] != ' ' && decoded[n - 1] != ' '));
+	/* A cut at PUSH_MSG_MAX may end on the space between two words. */
+	FUZZ_CHECK(n == 0 || decoded[0] != ' ');
+	FUZZ_CHECK(n == 0 || decoded[n - 1] != ' ' || chars == PUSH_MSG_MAX);
 	FUZZ_CHECK(strstr(decoded, "  ") == NULL);
 	if (plain_msg(msg))
 		FUZZ_CHECK(strcmp(decoded, msg) == 0);
@@ -232,6 +234,33 @@ static void check_mask(const char *url)
 	free(masked);
 }
 
+/*
+ * The configured token, when it shows only once in url (as its token, not
+ * also as a word of the host), never shows in the masked url.
+ */
+static void check_hidden(const char *url, const char *token, size_t len)
+{
+	size_t url_len = strlen(url);
+	char *masked;
+
+	if (token == NULL || !secret_like(token, len))
+		return;
+	if (!contains(url, url_len, token, len))
+		return; /* the full URL's token was not kept: nothing to hide */
+	{
+		const char *first = url;
+
+		while (memcmp(first, token, len) != 0)
+			first++;
+		if (contains(first + 1, strlen(first + 1), token, len))
+			return;
+	}
+	masked = push_mask(url);
+	FUZZ_CHECK(masked != NULL);
+	FUZZ_CHECK(!contains(masked, strlen(masked), token, len));
+	free(masked);
+}
+
 static void check_judge(long status, const char *content_type,
 			const char *body, size_t body_len)
 {
@@ -258,7 +287,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *p = data, *end = data + size;
 	uint8_t flags = size > 0 ? data[0] : 0;
 	char *kuma, *push, *msg, *ping, *status, *content_type, *body, *base, *url;
-	size_t body_len, token_len;
+	size_t body_len, token_len, given_len = 0;
+	const char *given;
 	struct kp_err err = { KP_OK, "" };
 	long ping_ms = -1, http_status;
 	bool up = flags & 1;
@@ -280,17 +310,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ping_ms = strtol(ping, NULL, 10);
 	http_status = strtol(status, NULL, 10);
 
+	/* The secret the user configured: the bare token or the URL's. */
+	given = strstr(push, "://") ? push_token(push, &given_len) : push;
+	if (given == push)
+		given_len = strlen(push);
 	base = push_base_resolve(flags & 4 ? NULL : kuma, push, &err);
 	if (base == NULL) {
-		const char *token = strstr(push, "://") ? push_token(push, &token_len)
-							: push;
-
-		if (token == push)
-			token_len = strlen(push);
 		FUZZ_CHECK(err.status == KP_EINVAL);
 		FUZZ_CHECK(err.msg[0] != '\0');
-		if (token != NULL && secret_like(token, token_len))
-			FUZZ_CHECK(!contains(err.msg, strlen(err.msg), token, token_len));
+		if (given != NULL && secret_like(given, given_len))
+			FUZZ_CHECK(!contains(err.msg, strlen(err.msg), given, given_len));
 	} else {
 		size_t blen = strlen(base);
 
@@ -299,6 +328,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(blen > 0 && base[blen - 1] != '/');
 		FUZZ_CHECK(push_token(base, &token_len) != NULL && token_len > 0);
 		check_mask(base);
+		check_hidden(base, given, given_len);
 		url = push_url_build(base, up, msg, ping_ms, &err);
 		FUZZ_CHECK(url != NULL);
 		check_built(url, base, up, msg, ping_ms,
@@ -306,6 +336,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    ((flags & 4) || strstr(push, "://") != NULL ||
 			     !has_ctl_or_space(kuma, strlen(kuma))));
 		check_mask(url);
+		check_hidden(url, given, given_len);
 		free(url);
 		free(base);
 	}

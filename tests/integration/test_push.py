@@ -85,6 +85,15 @@ class PushURL(KPTestCase):
         self.assertEqual(sorted(k for k, _ in p["record"]["query_pairs"]),
                          ["msg", "ping", "status"])
 
+    def test_full_push_url_wins_over_kuma_url(self):
+        tok = token("HEALTH")
+        pasted = "%s/api/push/%s?status=up&msg=OK&ping=" % (self.fake.base, tok)
+        t, _ = self.target("webui", "ok", tiers={"health": {"push": pasted}})
+        dead = "http://127.0.0.1:%d" % free_port()
+        res = self.kp(config=self.config([t], kuma_url=dead))
+        self.assert_rc(res, EXIT_OK)
+        self.assert_up(res, tok, msg="OK")
+
     def test_kuma_url_with_trailing_slash(self):
         t, tok = self.target("webui", "ok", tiers=("health",))
         res = self.kp(config=self.config([t], kuma_url=self.fake.base + "/"))

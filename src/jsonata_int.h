@@ -247,9 +247,12 @@ int jv_stringify(struct ev *e, const struct jv *v, bool round15, struct buf *out
 /* JSON.stringify of a string (quotes and escapes). */
 enum kp_status jn_write_json_string(struct buf *out, const char *s, size_t len);
 
-/* ---- evaluation (jsonata_eval.c, jsonata_func.c) ---- */
+/* ---- evaluation (jsonata_eval.c, jsonata_ops.c, jsonata_func.c) ---- */
 
 int ev_eval(struct ev *e, const struct jn *n, const struct jv *in, struct jv *out);
+int ev_tick(struct ev *e); /* one evaluation step; K0002 past JN_MAX_STEPS */
+int ev_binary(struct ev *e, const struct jn *n, const struct jv *in, struct jv *out);
+int ev_negate(struct ev *e, const struct jn *n, const struct jv *in, struct jv *out);
 int ev_call(struct ev *e, const struct jn *n, const struct jv *in, struct jv *out);
 int ev_begin(struct ev *e, const struct json_doc *doc, struct jsonata_err *err);
 void ev_end(struct ev *e);

@@ -530,6 +530,22 @@ static void engine_abort(struct http_engine *engine, const char *msg)
 	engine_start_due(engine, 0);
 }
 
+/* A stop: transfers whose result nobody will use end now. */
+static void engine_stop_active(struct http_engine *engine)
+{
+	struct http_job **link = &engine->active, *job;
+
+	while ((job = *link) != NULL) {
+		if (job->req->finish_on_stop) {
+			link = &job->next;
+			continue;
+		}
+		job_detach(engine, job);
+		job_fail(job, HTTP_FAIL_DEADLINE, "stopped");
+		link = &engine->active;
+	}
+}
+
 int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
 		    struct kp_err *err)
 {
@@ -547,6 +563,7 @@ int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
 			now = kp_now_ms();
 			if (deadline_ms > now + engine->stop_grace_ms)
 				deadline_ms = now + engine->stop_grace_ms;
+			engine_stop_active(engine);
 		}
 		wait_ms = engine_start_due(engine, deadline_ms);
 		if (engine->running == 0 && engine->queue == NULL)

@@ -7,6 +7,7 @@
 #define KP_HTTP_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,7 @@ struct http_request {
 	size_t body_len;
 	const struct net_opts *net;       /* timeouts, TLS, proxy, cap */
 	uint64_t deadline_ms;             /* 0: the engine run's deadline */
+	bool finish_on_stop;              /* a push: may finish after a stop */
 };
 
 enum http_failure {
@@ -96,8 +98,9 @@ int http_timer(struct http_engine *engine, uint64_t at_ms, http_timer_fn fn,
 
 /*
  * Makes http_engine_run watch *flag (set from a signal handler): once it
- * is non-zero, pending timers are dropped and the deadline becomes at most
- * grace_ms away, so in-flight transfers (pushes) may still finish.
+ * is non-zero, pending timers are dropped, transfers without
+ * finish_on_stop end at once, and the rest (pushes) have at most grace_ms
+ * to finish.
  */
 void http_engine_watch(struct http_engine *engine,
 		       const volatile sig_atomic_t *flag, uint64_t grace_ms);

@@ -59,7 +59,7 @@ void run_summary_free(struct run_summary *summary);
  * pushes in flight have settled (at most RUN_STOP_GRACE_MS later), or -1
  * with err on OOM or an internal error.
  */
-#define RUN_STOP_GRACE_MS 1500u
+#define RUN_STOP_GRACE_MS 1200u
 int run_loop(const struct config *cfg, const struct run_opts *opts,
 	     struct kp_err *err);
 

@@ -905,7 +905,7 @@ out:
 /* Parses a JSON number token as the C locale would (JSON.parse's doubles). */
 double json_parse_number(const char *p, size_t len)
 {
-	char small[64];
+	char small[512]; /* numbers longer than this are malloc'd */
 	char *buf = small, *end;
 	const char *point;
 	double v;
@@ -922,7 +922,7 @@ double json_parse_number(const char *p, size_t len)
 			return i ? -(double)u : (double)u;
 	}
 	if (len >= sizeof(small) && (buf = malloc(len + 8)) == NULL)
-		return 0; /* only on OOM with a >64-byte number */
+		return 0; /* only on OOM with a >511-byte number */
 	point = localeconv()->decimal_point;
 	memcpy(buf, p, len);
 	buf[len] = '\0';

@@ -465,13 +465,24 @@ int jv_deep_equal(struct ev *e, const struct jv *a, const struct jv *b, bool *eq
 	case JV_NUM:
 		*eq = a->u.num == b->u.num;
 		return 0;
-	case JV_STR:
+	case JV_STR: {
+		/* Decoded copies live only for the comparison. */
+		struct arena_mark m = arena_mark(&e->arena);
+
 		if (jv_str(e, a, &pa, &la) != 0 || jv_str(e, b, &pb, &lb) != 0)
 			return -1;
 		*eq = la == lb && memcmp(pa, pb, la) == 0;
+		arena_release(&e->arena, m);
 		return 0;
-	case JV_OBJ:
-		return equal_objects(e, a, b, eq);
+	}
+	case JV_OBJ: {
+		struct arena_mark m = arena_mark(&e->arena);
+		int rc = equal_objects(e, a, b, eq);
+
+		if (rc == 0)
+			arena_release(&e->arena, m);
+		return rc;
+	}
 	case JV_ARR: {
 		struct jv_it ia, ib;
 		struct jv xa, xb;
@@ -537,6 +548,8 @@ int jv_str_cmp(struct ev *e, const struct jv *a, const struct jv *b, int *cmp)
 	size_t la, lb, i = 0, ia, ib;
 	long lowa = -1, lowb = -1;
 
+	struct arena_mark m = arena_mark(&e->arena);
+
 	if (jv_str(e, a, &pa, &la) != 0 || jv_str(e, b, &pb, &lb) != 0)
 		return -1;
 	while (i < la && i < lb && pa[i] == pb[i])
@@ -550,6 +563,7 @@ int jv_str_cmp(struct ev *e, const struct jv *a, const struct jv *b, int *cmp)
 
 		if (ua != ub || ua < 0) {
 			*cmp = ua < ub ? -1 : ua > ub ? 1 : 0;
+			arena_release(&e->arena, m);
 			return 0;
 		}
 	}

@@ -4,7 +4,6 @@
  */
 #include "check.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,8 +373,10 @@ int check_judge(const struct check *check, const struct http_response *resp,
 	result->http_status = resp->status;
 	result->timings = resp->timings;
 	/* Kuma stores ping=0 as "no ping": at least 1 ms once we sent. */
-	result->ping_ms = total > 0 ? (long)fmax(1.0, floor(total + 0.5))
+	result->ping_ms = total > 0 ? (long)(total + 0.5)
 				    : resp->failure == HTTP_FAIL_NONE ? 1 : -1;
+	if (result->ping_ms == 0)
+		result->ping_ms = 1;
 	if (resp->failure != HTTP_FAIL_NONE) {
 		verdict(result, false, "%s", resp->error);
 		if (resp->failure == HTTP_FAIL_NOMEM)

@@ -5,7 +5,6 @@
  */
 #include "run.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,6 +22,7 @@ struct check_state {
 	const struct target *target;    /* NULL for generic checks */
 	struct check_state *health;     /* the target's health check, or NULL */
 	struct run_outcome outcome;     /* this cycle's */
+	struct check_result last;       /* the last final result (dependents read it) */
 	struct check_request req;       /* prepared once, reused */
 	int attempts;                   /* requests made this cycle */
 	bool ran_once;                  /* a result was final at least once */
@@ -55,8 +55,9 @@ static void run_fail(struct run_ctx *run, const struct kp_err *err)
 /* Seconds a transfer may take with its retries and their backoff. */
 static double attempts_budget_s(const struct net_opts *net)
 {
+	/* Delays double: d + 2d + ... + 2^(r-1) d = (2^r - 1) d. */
 	return net->timeout_s * (net->retries + 1) +
-	       net->retry_delay_s * (pow(2.0, net->retries) - 1.0);
+	       net->retry_delay_s * (double)((1u << net->retries) - 1u);
 }
 
 /* The health check of a tier's target, or NULL. */
@@ -86,7 +87,8 @@ static double checks_budget_s(const struct config *cfg)
 
 		if (health != NULL)
 			own += attempts_budget_s(&health->net);
-		chain_s = fmax(chain_s, own);
+		if (own > chain_s)
+			chain_s = own;
 	}
 	return chain_s;
 }
@@ -101,7 +103,7 @@ uint64_t run_budget_ms(const struct config *cfg)
 
 static uint64_t backoff_ms(const struct net_opts *net, int attempts_made)
 {
-	return (uint64_t)(net->retry_delay_s * 1000.0 * pow(2.0, attempts_made - 1));
+	return (uint64_t)(net->retry_delay_s * 1000.0) << (attempts_made - 1);
 }
 
 static void on_check_done(void *ctx, struct http_response *resp);
@@ -220,6 +222,7 @@ static void finish_check(struct check_state *state)
 	size_t i;
 
 	state->ran_once = true;
+	state->last = state->outcome.result;
 	push_result(state);
 	/* Later cycles of dependent tiers follow their own schedule. */
 	for (i = 0; first && i < run->n_states; i++)
@@ -244,8 +247,9 @@ static void start_cycle(struct check_state *state)
 	memset(&state->outcome.result, 0, sizeof(state->outcome.result));
 	state->outcome.pushed = false;
 	state->outcome.push_error[0] = '\0';
-	if (health != NULL && !health->outcome.result.up) {
-		check_skip(&state->outcome.result, health->outcome.result.msg);
+	/* Health's own next cycle may be in flight: judge by its last result. */
+	if (health != NULL && !health->last.up) {
+		check_skip(&state->outcome.result, health->last.msg);
 		finish_check(state);
 		return;
 	}

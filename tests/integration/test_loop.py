@@ -114,6 +114,17 @@ class Loop(KPTestCase):
         for r in d.pushes(set(tok.values())):
             self.assertEqual(r["query"]["status"], ["up"])
 
+    def test_dependents_judge_by_the_last_finished_health(self):
+        """Health's next cycle in flight must not make models look skipped."""
+        t, tok = self.target("webui", "slow300", tiers={
+            "health": {"interval": 0.2}, "models": {"interval": 0.2}})
+        d = self.daemon(self.config([t], defaults={"jitter": 0.0}))
+        d.wait_for(lambda: len(d.pushes(tok["models"])) >= 5, 6, "5 models pushes")
+        rc, _ = d.stop()
+        self.assertEqual(rc, 0)
+        for r in d.pushes(set(tok.values())):
+            self.assertEqual(r["query"]["status"], ["up"], r["query"].get("msg"))
+
     def test_slow_check_does_not_delay_another(self):
         slow, stok = self.target("slow", "hang", tiers={"health": {"timeout": 3.0}})
         fast, ftok = self.target("fast", "ok", tiers={"health": {"interval": 0.2}})

@@ -259,22 +259,28 @@ int jv_stringify(struct ev *e, const struct jv *v, bool r15, struct buf *out)
 	return stringify(e, v, r15, out);
 }
 
-void jv_describe(struct ev *e, const struct jv *v, char *out, size_t size)
+int jv_describe(struct ev *e, const struct jv *v, char *out, size_t size)
 {
 	struct buf b;
-	struct jsonata_err *saved = e->err, scratch;
+	struct jsonata_err *saved = e->err, scratch = { "", 0, "" };
 	struct arena_mark mark = arena_mark(&e->arena);
+	int rc = 0;
 
 	buf_init(&b, 512);
-	e->err = &scratch; /* a failure here only shortens the description */
-	if (v->kind == JV_UNDEF)
-		buf_append_str(&b, "undefined");
-	else
+	e->err = &scratch; /* hitting the cap only shortens the description */
+	if (v->kind == JV_UNDEF) {
+		if (buf_append_str(&b, "undefined") == KP_ENOMEM)
+			jn_error(&scratch, "K0003", 0, "out of memory");
+	} else {
 		jv_stringify(e, v, false, &b);
+	}
 	e->err = saved;
 	arena_release(&e->arena, mark);
+	if (strcmp(scratch.code, "K0003") == 0)
+		rc = jn_error(e->err, "K0003", 0, "out of memory");
 	snprintf(out, size, "%s", buf_str(&b));
 	buf_free(&b);
+	return rc;
 }
 
 int jsonata_eval_to_json(const struct jsonata_prog *prog,

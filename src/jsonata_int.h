@@ -261,7 +261,10 @@ int ev_run(struct ev *e, const struct jsonata_prog *prog, struct jv *out);
 /* $number(v) (jsonata_num.c). */
 int jn_number(struct ev *e, const struct jn *n, const struct jv *v, struct jv *out);
 
-/* A message value for errors: JSON.stringify(v), bounded. */
-void jv_describe(struct ev *e, const struct jv *v, char *out, size_t size);
+/*
+ * A value for an error message: JSON.stringify(v), cut at 512 bytes.
+ * Returns -1 with K0003 in e->err when memory ran out (never a shorter text).
+ */
+int jv_describe(struct ev *e, const struct jv *v, char *out, size_t size);
 
 #endif

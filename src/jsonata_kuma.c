@@ -31,11 +31,29 @@ const char *jsonata_op_name(enum jsonata_op op)
 }
 
 /*
+ * The head of JSON.stringify(v), at most cap bytes, into b. A cap hit is
+ * fine (only the head is shown); -1 only when memory ran out.
+ */
+static int json_head(struct ev *e, const struct jv *v, size_t cap, struct buf *b)
+{
+	struct jsonata_err *saved = e->err, scratch = { "", 0, "" };
+
+	buf_init(b, cap);
+	e->err = &scratch;
+	jv_stringify(e, v, false, b);
+	e->err = saved;
+	if (strcmp(scratch.code, "K0003") == 0) {
+		buf_free(b);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Kuma's "Response from server was: ..." part: JSON.stringify(v), cut to
  * 100 characters with "… (truncated)" when longer than 50.
  */
-static void response_text(struct ev *e, const struct jv *v, char *out,
-			  size_t size)
+static int response_text(struct ev *e, const struct jv *v, char *out, size_t size)
 {
 	struct buf b;
 	size_t cut = 0, total = 0;
@@ -43,10 +61,10 @@ static void response_text(struct ev *e, const struct jv *v, char *out,
 
 	if (v->kind == JV_UNDEF) {
 		snprintf(out, size, "undefined");
-		return;
+		return 0;
 	}
-	buf_init(&b, 1024);
-	jv_stringify(e, v, false, &b); /* a cap hit keeps the head, which is enough */
+	if (json_head(e, v, 1024, &b) != 0)
+		return -1;
 	s = buf_str(&b);
 	/* JavaScript lengths count UTF-16 units; cut between characters. */
 	for (size_t i = 0; s[i] != '\0'; i++) {
@@ -65,6 +83,7 @@ static void response_text(struct ev *e, const struct jv *v, char *out,
 	else
 		snprintf(out, size, "%s", s);
 	buf_free(&b);
+	return 0;
 }
 
 /* JavaScript's String(v) for the results Kuma accepts, as bytes. */
@@ -89,37 +108,38 @@ static int text_of(struct ev *e, const struct jv *v, const char **p, size_t *len
 	}
 }
 
-static void reason_set(struct kp_err *reason, struct ev *e, const struct jv *resp,
-		       const char *why)
+/* Kuma's message for a failed check; -1 when memory ran out. */
+static int reason_set(struct kp_err *reason, struct ev *e, const struct jv *resp,
+		      const char *why)
 {
-	char tail[200];
+	char tail[200], copy[400];
 
-	response_text(e, resp, tail, sizeof(tail));
+	snprintf(copy, sizeof(copy), "%s", why); /* why may live in e->err */
+	if (response_text(e, resp, tail, sizeof(tail)) != 0)
+		return -1;
 	kp_err_set(reason, KP_EINVAL,
 		   "Error evaluating JSON query: %s. Response from server was: %s",
-		   why, tail);
+		   copy, tail);
+	return 0;
 }
 
-/* Refuses what Kuma refuses; 1 when the result may be compared. */
+/* Refuses what Kuma refuses: 1 when the result may be compared, 0 when
+ * not (reason set), -1 when memory ran out. */
 static int acceptable(struct ev *e, const struct jv *v, struct kp_err *reason)
 {
 	char shown[64], why[400];
 	struct buf b;
 
-	if (v->kind == JV_UNDEF || v->kind == JV_NULL) {
-		reason_set(reason, e, v,
-			   "Empty or undefined response. Check query syntax and response structure");
-		return 0;
-	}
-	if (v->kind == JV_OBJ) {
-		reason_set(reason, e, v,
-			   "The post-JSON query evaluated response from the server is of type object, which cannot be directly compared to the expected value");
-		return 0;
-	}
+	if (v->kind == JV_UNDEF || v->kind == JV_NULL)
+		return reason_set(reason, e, v,
+				  "Empty or undefined response. Check query syntax and response structure");
+	if (v->kind == JV_OBJ)
+		return reason_set(reason, e, v,
+				  "The post-JSON query evaluated response from the server is of type object, which cannot be directly compared to the expected value");
 	if (v->kind != JV_ARR)
 		return 1;
-	buf_init(&b, 256);
-	jv_stringify(e, v, false, &b);
+	if (json_head(e, v, 256, &b) != 0)
+		return -1;
 	if (b.len > 25)
 		snprintf(shown, sizeof(shown), "%.25s...]", buf_str(&b));
 	else
@@ -129,8 +149,7 @@ static int acceptable(struct ev *e, const struct jv *v, struct kp_err *reason)
 		 "JSON query returned the array %s, but a primitive value is required. "
 		 "Modify your query to return a single value via [0] to get the first element "
 		 "or use an aggregation like $count(), $sum() or $boolean().", shown);
-	reason_set(reason, e, v, why);
-	return 0;
+	return reason_set(reason, e, v, why);
 }
 
 static struct jv text_value(const char *s, size_t len)
@@ -185,11 +204,10 @@ static int compare(struct ev *e, const struct jv *result, const char *expected,
 		break;
 	default:
 		if (numeric_compare(e, &a, &b, op, pass) != 0) {
+			*pass = false;
 			if (strcmp(e->err->code, "K0003") == 0)
 				return -1;
-			reason_set(reason, e, result, e->err->msg);
-			*pass = false;
-			return 0;
+			return reason_set(reason, e, result, e->err->msg);
 		}
 		break;
 	}
@@ -197,6 +215,22 @@ static int compare(struct ev *e, const struct jv *result, const char *expected,
 		   "JSON query %s (comparing %.*s %s %s)",
 		   *pass ? "passes" : "does not pass", (int)(len > 200 ? 200 : len),
 		   value, jsonata_op_name(op), expected);
+	return 0;
+}
+
+/* The result's String() for the caller (arrays and objects as JSON). */
+static int value_text(struct ev *e, const struct jv *v, char *value, size_t size)
+{
+	const char *p;
+	size_t len;
+
+	if (value == NULL || size == 0)
+		return 0;
+	if (v->kind == JV_ARR || v->kind == JV_OBJ)
+		return jv_describe(e, v, value, size);
+	if (text_of(e, v, &p, &len) != 0)
+		return -1;
+	snprintf(value, size, "%.*s", (int)(len < size ? len : size - 1), p);
 	return 0;
 }
 
@@ -208,36 +242,28 @@ int jsonata_kuma_check(const struct jsonata_prog *prog,
 	struct jsonata_err jerr = { "", 0, "" };
 	struct ev e;
 	struct jv v;
-	int rc = 0;
+	int rc = 0, ok;
 
 	*pass = false;
 	if (value != NULL && value_size > 0)
 		value[0] = '\0';
 	if (ev_begin(&e, doc, &jerr) != 0 || ev_run(&e, prog, &v) != 0) {
-		if (strcmp(jerr.code, "K0003") == 0) {
-			rc = kp_err_nomem(reason);
-		} else {
-			reason_set(reason, &e, &e.root, jerr.msg);
-		}
+		/* A jsonata error fails the check, as in Kuma; only OOM is ours. */
+		if (strcmp(jerr.code, "K0003") == 0 ||
+		    reason_set(reason, &e, &e.root, jerr.msg) != 0)
+			goto nomem;
 		goto out;
 	}
-	if (value != NULL && value_size > 0) {
-		const char *p;
-		size_t len;
-
-		if (v.kind == JV_ARR || v.kind == JV_OBJ)
-			jv_describe(&e, &v, value, value_size);
-		else if (text_of(&e, &v, &p, &len) != 0)
-			goto nomem;
-		else
-			snprintf(value, value_size, "%.*s", (int)(len < value_size ? len : value_size - 1), p);
-	}
-	if (!acceptable(&e, &v, reason))
+	if (value_text(&e, &v, value, value_size) != 0 ||
+	    (ok = acceptable(&e, &v, reason)) < 0)
+		goto nomem;
+	if (ok == 0)
 		goto out;
 	if (compare(&e, &v, expected != NULL ? expected : "true", op, pass, reason) != 0)
 		goto nomem;
 	goto out;
 nomem:
+	*pass = false;
 	rc = kp_err_nomem(reason);
 out:
 	ev_end(&e);

@@ -193,7 +193,8 @@ int jn_number(struct ev *e, const struct jn *n, const struct jv *v, struct jv *o
 	default:
 		break;
 	}
-	jv_describe(e, v, desc, sizeof(desc));
+	if (jv_describe(e, v, desc, sizeof(desc)) != 0)
+		return -1;
 	return jn_error(e->err, "D3030", n != NULL ? n->pos : 0,
 			"Unable to cast value to a number: %s", desc);
 }

@@ -47,8 +47,9 @@ static int compare(struct ev *e, const struct jn *n, const struct jv *l,
 		return 0;
 	}
 	if (l->kind != r->kind) {
-		jv_describe(e, l, a, sizeof(a));
-		jv_describe(e, r, b, sizeof(b));
+		if (jv_describe(e, l, a, sizeof(a)) != 0 ||
+		    jv_describe(e, r, b, sizeof(b)) != 0)
+			return -1;
 		return jn_error(e->err, "T2009", n->pos,
 				"The values %s and %s either side of operator \"%s\" must be of the same data type",
 				a, b, OP_TEXT[n->op]);
@@ -156,7 +157,8 @@ int ev_negate(struct ev *e, const struct jn *n, const struct jv *in,
 	if (jv_numeric(e, &v, &num) != 0)
 		return -1;
 	if (!num) {
-		jv_describe(e, &v, desc, sizeof(desc));
+		if (jv_describe(e, &v, desc, sizeof(desc)) != 0)
+			return -1;
 		return jn_error(e->err, "D1002", n->pos,
 				"Cannot negate a non-numeric value: %s", desc);
 	}

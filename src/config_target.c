@@ -201,7 +201,9 @@ static void load_models(struct loader *ld, struct check *c,
 		c->query = jsonata_compile(v ? v : DEFAULT_QUERY, &jerr);
 		if (c->query == NULL && strcmp(jerr.code, "K0003") == 0)
 			cfg_nomem(ld);
-		else if (c->query == NULL && jerr.position > 0)
+		/* K0001 messages name the construct and its column already. */
+		else if (c->query == NULL && jerr.position > 0 &&
+			 strcmp(jerr.code, "K0001") != 0)
 			cfg_error_in(ld, m ? m : blk, m ? NULL : "query",
 				     "%s at column %d: %s", jerr.code,
 				     jerr.position, jerr.msg);

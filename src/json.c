@@ -8,6 +8,7 @@
 #include <jsmn.h>
 
 #include "json.h"
+#include "util.h"
 
 #include <limits.h>
 #include <locale.h>
@@ -701,30 +702,6 @@ static unsigned hex4(const char *p)
 	return v;
 }
 
-static size_t put_utf8(char *out, unsigned cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 size_t json_decode(const char *raw, size_t len, char *out, bool lone_as_wtf8)
 {
 	size_t i = 0, o = 0, skip, seq;
@@ -759,7 +736,7 @@ size_t json_decode(const char *raw, size_t len, char *out, bool lone_as_wtf8)
 			}
 			if (cp >= 0xD800 && cp <= 0xDFFF && !lone_as_wtf8)
 				cp = 0xFFFD;
-			o += put_utf8(out + o, cp);
+			o += kp_utf8_put(out + o, cp);
 			continue;
 		}
 		if (c < 0x80) {
@@ -769,7 +746,7 @@ size_t json_decode(const char *raw, size_t len, char *out, bool lone_as_wtf8)
 		}
 		seq = utf8_seq((const unsigned char *)raw + i, len - i, &skip);
 		if (seq == 0) {
-			o += put_utf8(out + o, 0xFFFD);
+			o += kp_utf8_put(out + o, 0xFFFD);
 			i += skip;
 			continue;
 		}

@@ -16,7 +16,8 @@
  * A jsonata failure: code is jsonata's ("S0202", "T2010", "D3030") or ours
  * ("K0001": outside the subset; "K0002": an evaluation limit was hit;
  * "K0003": out of memory). position is a 1-based column in the
- * expression, 0 when unknown. msg does not repeat the code.
+ * expression, 0 when unknown. msg does not repeat the code; a K0001 msg
+ * names the construct and its column ("... at column 9 is outside ...").
  */
 struct jsonata_err {
 	char code[8];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jsonata_int.h"
+#include "util.h"
 
 int jn_error(struct jsonata_err *err, const char *code, int pos,
 	     const char *fmt, ...)
@@ -126,30 +127,6 @@ static int hex_value(char c)
 	return -1;
 }
 
-static size_t put_cp(char *out, unsigned cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /* "\uXXXX": up to 4 hex digits, all of them hex (JS /^[0-9a-fA-F]+$/). */
 static int unicode_escape(struct lexer *lx, unsigned *cp)
 {
@@ -174,7 +151,7 @@ static int unicode_escape(struct lexer *lx, unsigned *cp)
 static void flush_high(char *out, size_t *o, unsigned *high)
 {
 	if (*high != 0)
-		*o += put_cp(out + *o, *high);
+		*o += kp_utf8_put(out + *o, *high);
 	*high = 0;
 }
 
@@ -210,7 +187,7 @@ static int lex_string(struct lexer *lx, struct token *tok)
 				if (cp >= 0xD800 && cp <= 0xDBFF)
 					high = cp;
 				else
-					o += put_cp(out + o, cp);
+					o += kp_utf8_put(out + o, cp);
 			} else if (c != '\0' && (hit = strchr(esc, c)) != NULL &&
 				   ((hit - esc) % 2) == 0) {
 				flush_high(out, &o, &high);

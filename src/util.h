@@ -14,6 +14,13 @@
 char *kp_strdup(const char *s);
 char *kp_strndup(const char *s, size_t n);
 
+/*
+ * Writes code point cp (at most U+10FFFF; surrogates are written as
+ * generalized UTF-8, which JavaScript strings need) as 1 to 4 bytes at out.
+ * Returns the byte count.
+ */
+size_t kp_utf8_put(char *out, unsigned cp);
+
 /* Monotonic clock in milliseconds, for deadlines and pings. */
 uint64_t kp_now_ms(void);
 

@@ -90,9 +90,11 @@ static int scratch_setup(void **state)
 	return mkdtemp(scratch) != NULL ? 0 : -1;
 }
 
-/* The files full.conf names, all in the scratch directory. */
+/* The files the tests write, all in the scratch directory; full.conf
+ * names the certificate files, which only have to be readable. */
+static const char *const cert_files[] = { "ca.pem", "c.pem", "c.key" };
 static const char *const scratch_files[] = {
-	"full.conf", "api.key", "ca.pem", "c.pem", "c.key",
+	"full.conf", "api.key", "errors.conf", "ca.pem", "c.pem", "c.key",
 };
 
 static int scratch_teardown(void **state)
@@ -119,27 +121,34 @@ static void write_file(const char *path, const char *text)
 	assert_int_equal(chmod(path, 0600), 0);
 }
 
-static void torture_config(const char *name, const char *path)
+/*
+ * valid: the file loads, so every failing run must give KP_ENOMEM and no
+ * error line. Otherwise it fails with KP_EINVAL and some lines; under a
+ * failing allocation it must still fail, with KP_ENOMEM, and may have
+ * reported some of those lines first, never more.
+ */
+static void torture_config(const char *name, const char *path, bool valid)
 {
 	struct tally t = { 0, 0, "" };
 	struct kp_err err;
 	struct config *cfg;
-	unsigned long total, n, counted, lines = 0;
+	unsigned long total, n, counted, lines = 0, want_lines;
 	size_t before;
 
 	current_case = name;
-	/* Warm up once, then count a clean run. */
+	/* Warm up once, then count an undisturbed run. */
 	cfg = config_load(path, NULL, NULL, NULL, &err);
-	if (cfg == NULL)
-		fail_msg("%s: does not load: %s", name, err.msg);
 	config_free(cfg);
 	alloc_hook_fail_at(0);
 	cfg = config_load(path, on_line, NULL, &lines, &err);
 	total = alloc_hook_count();
 	alloc_hook_reset();
-	if (cfg == NULL)
+	if (valid && cfg == NULL)
 		fail_msg("%s: does not load: %s", name, err.msg);
-	assert_int_equal(lines, 0);
+	if (!valid && (cfg != NULL || err.status != KP_EINVAL || lines == 0))
+		fail_msg("%s: expected errors, got status %d, %lu lines", name,
+			 (int)err.status, lines);
+	want_lines = lines;
 	config_free(cfg);
 	assert_true(total > 0);
 
@@ -164,9 +173,12 @@ static void torture_config(const char *name, const char *path)
 		else if (err.status != KP_ENOMEM)
 			problem(&t, n, "status %d, not KP_ENOMEM: %s",
 				(int)err.status, err.msg);
-		if (lines > 0)
+		if (valid && lines > 0)
 			problem(&t, n, "%lu error line(s) reported for a valid file",
 				lines);
+		if (!valid && lines > want_lines)
+			problem(&t, n, "%lu error lines reported, the file has %lu",
+				lines, want_lines);
 		config_free(cfg);
 		if (live_bytes() != before)
 			problem(&t, n, "leaked %zu bytes", live_bytes() - before);
@@ -181,7 +193,7 @@ static void test_config_example(void **state)
 {
 	(void)state;
 	torture_config("etc/kuma-push.conf.example",
-		       KP_SOURCE_DIR "/etc/kuma-push.conf.example");
+		       KP_SOURCE_DIR "/etc/kuma-push.conf.example", true);
 }
 
 /* Every tier of two targets (all three key sources), generic checks,
@@ -231,8 +243,8 @@ static void test_config_full(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 2; i < sizeof(scratch_files) / sizeof(scratch_files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", scratch, scratch_files[i]);
+	for (i = 0; i < sizeof(cert_files) / sizeof(cert_files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", scratch, cert_files[i]);
 		write_file(path, "-----BEGIN CERTIFICATE-----\n");
 	}
 	snprintf(path, sizeof(path), "%s/api.key", scratch);
@@ -240,7 +252,37 @@ static void test_config_full(void **state)
 	snprintf(conf, sizeof(conf), "%s/full.conf", scratch);
 	write_file(conf, full_conf);
 	assert_int_equal(setenv("KP_TEST_OOM_KEY", "sk-from-the-env", 1), 0);
-	torture_config("full.conf", conf);
+	torture_config("full.conf", conf, true);
+}
+
+/* Errors everywhere (no syntax error: libconfig must parse it): the error
+ * lines are collected, sorted and reported, all of which allocates. */
+static const char errors_conf[] =
+	"kuma = { url = \"ftp://kuma\"; colour = \"blue\"; };\n"
+	"defaults = { timeout = -1; ip_version = \"5\"; ca_file = \"nope.pem\"; };\n"
+	"retries_typo = 1;\n"
+	"targets = (\n"
+	"  { name = \"a/b\"; url = \"not a url\"; models = { push = \"bad token\";\n"
+	"    query = \"$count(data[*]\"; operator = \"=~\"; }; },\n"
+	"  { name = \"dup\"; url = \"http://x\"; chat = { }; },\n"
+	"  { name = \"dup\"; url = \"http://x\"; api_key = \"k\";\n"
+	"    api_key_file = \"/nonexistent\"; health = 5; },\n"
+	"  { name = \"q\"; url = \"http://q\"; api_key = \"k\";\n"
+	"    models = { push = \"T\"; query = \"a & b\"; }; }\n"
+	");\n"
+	"checks = ( { name = \"h\"; url = \"http://h\"; method = \"BREW\";\n"
+	"  headers = ( \"no colon\", 7 ); status = \"600-100\"; push = \"\"; },\n"
+	"  { name = \"h\"; url = \"http://h\"; push = \"https://k/x/T\"; } );\n"
+	"max_parallel = 0; log = \"file\"; run_timeout = 99999999999;\n";
+
+static void test_config_errors(void **state)
+{
+	char conf[512];
+
+	(void)state;
+	snprintf(conf, sizeof(conf), "%s/errors.conf", scratch);
+	write_file(conf, errors_conf);
+	torture_config("errors.conf", conf, false);
 }
 
 /* ---- evaluator --------------------------------------------------------- */
@@ -286,7 +328,33 @@ static const struct eval_case eval_cases[] = {
 	{ "$[5][0]", array_doc, "true", JSONATA_OP_EQ },
 	{ "$$", array_doc, "four", JSONATA_OP_CONTAINS },
 	{ "data.id", bad_doc, "x", JSONATA_OP_EQ },                    /* bad JSON */
+	/* NULL: the big document (sequences and strings that grow) */
+	{ "$count(data[*])>0", NULL, "true", JSONATA_OP_EQ },
+	{ "data[owned_by = 'ollama'].id", NULL, "m-1", JSONATA_OP_CONTAINS },
+	{ "$sum(data.info.size) >= 1", NULL, "true", JSONATA_OP_EQ },
+	{ "$string(data[[1,2,3] in info.size].name)", NULL, "x", JSONATA_OP_CONTAINS },
 };
+
+#define BIG_MODELS 300
+
+/* {"data":[{"id":"m-0","name":"Model 0 \u00e9",...}, ...]}: ~40 KB. */
+static char *big_doc_make(void)
+{
+	struct buf b;
+	int i;
+
+	buf_init(&b, 1 << 20);
+	assert_int_equal(buf_append_str(&b, "{\"data\":["), KP_OK);
+	for (i = 0; i < BIG_MODELS; i++)
+		assert_int_equal(buf_printf(&b,
+			"%s{\"id\":\"m-%d\",\"name\":\"Model %d \\u00e9\","
+			"\"owned_by\":\"%s\",\"info\":{\"size\":%d.5,"
+			"\"tags\":[\"t%d\",null,true]}}",
+			i ? "," : "", i, i, i % 3 ? "ollama" : "openai", i, i % 7),
+			KP_OK);
+	assert_int_equal(buf_append_str(&b, "]}"), KP_OK);
+	return buf_steal(&b);
+}
 
 /* What one pass over a case produced. */
 struct outcome {
@@ -305,8 +373,11 @@ struct outcome {
 	unsigned long after_compile, after_parse, after_eval, after_kuma;
 };
 
+static char *big_doc;
+
 static void run_case(const struct eval_case *c, struct outcome *o)
 {
+	const char *text = c->doc != NULL ? c->doc : big_doc;
 	struct jsonata_err jerr;
 	struct jsonata_prog *prog;
 	struct json_doc *doc = NULL;
@@ -319,7 +390,7 @@ static void run_case(const struct eval_case *c, struct outcome *o)
 	o->after_compile = alloc_hook_count();
 	o->compiled = prog != NULL;
 	memcpy(o->compile_code, jerr.code, sizeof(o->compile_code));
-	o->parsed = json_parse(c->doc, strlen(c->doc), &doc, &perr) == 0;
+	o->parsed = json_parse(text, strlen(text), &doc, &perr) == 0;
 	o->after_parse = alloc_hook_count();
 	o->parse_status = o->parsed ? KP_OK : perr.status;
 	if (!o->parsed)
@@ -412,6 +483,7 @@ static void test_evaluator(void **state)
 	unsigned long grand = 0, problems = 0;
 
 	(void)state;
+	big_doc = big_doc_make();
 	for (i = 0; i < sizeof(eval_cases) / sizeof(eval_cases[0]); i++) {
 		const struct eval_case *c = &eval_cases[i];
 		struct tally t = { 0, 0, "" };
@@ -449,6 +521,8 @@ static void test_evaluator(void **state)
 			print_message("%s: %lu allocations, %lu problems\n", name,
 				      total, t.problems);
 	}
+	free(big_doc);
+	big_doc = NULL;
 	current_case = "";
 	print_message("evaluator: %zu cases, %lu allocations failed in turn, "
 		      "%lu problems\n",
@@ -461,6 +535,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_example),
 		cmocka_unit_test(test_config_full),
+		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_evaluator),
 	};
 

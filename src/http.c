@@ -349,6 +349,12 @@ static void job_collect_info(struct http_job *job)
 	resp->timings.tls_ms = info_ms(easy, CURLINFO_APPCONNECT_TIME_T);
 	resp->timings.first_byte_ms = info_ms(easy, CURLINFO_STARTTRANSFER_TIME_T);
 	resp->timings.total_ms = info_ms(easy, CURLINFO_TOTAL_TIME_T);
+	/* A reused connection reports connect 0 after a non-zero lookup:
+	 * keep the phases cumulative, as they are everywhere else. */
+	if (resp->timings.connect_ms < resp->timings.dns_ms)
+		resp->timings.connect_ms = resp->timings.dns_ms;
+	if (resp->timings.tls_ms > 0 && resp->timings.tls_ms < resp->timings.connect_ms)
+		resp->timings.tls_ms = resp->timings.connect_ms;
 }
 
 /* The person-readable reason for a failed transfer. */

@@ -364,8 +364,22 @@ static void judge_generic(const struct check *check,
 	verdict(result, true, "HTTP %ld", resp->status);
 }
 
+static int judge(const struct check *check, const struct http_response *resp,
+		 struct check_result *result, struct kp_err *err);
+
 int check_judge(const struct check *check, const struct http_response *resp,
 		struct check_result *result, struct kp_err *err)
+{
+	struct kp_err local = { KP_OK, "" };
+	int rc = judge(check, resp, result, &local);
+
+	if (rc != 0 && err != NULL)
+		*err = local;
+	return rc;
+}
+
+static int judge(const struct check *check, const struct http_response *resp,
+		 struct check_result *result, struct kp_err *err)
 {
 	double total = resp->timings.total_ms;
 

@@ -14,6 +14,20 @@
 
 #define PUSH_PATH "/api/push/"
 
+/* The last "/api/push/" of url: a token has no '/', so only the last one
+ * can be followed by it (a kuma.url may carry another). NULL if none. */
+static const char *find_push_path(const char *url, size_t len)
+{
+	const char *found = NULL, *p = url;
+	size_t n = strlen(PUSH_PATH);
+
+	while ((p = strstr(p, PUSH_PATH)) != NULL && (size_t)(p - url) + n <= len) {
+		found = p;
+		p++;
+	}
+	return found;
+}
+
 /* Kuma's generated tokens are alphanumeric; accept URL-safe characters. */
 static bool token_char_ok(char c)
 {
@@ -52,14 +66,15 @@ static char *resolve_full_url(const char *push, struct kp_err *err)
 		kp_err_set(err, KP_EINVAL, "push URL must start with http:// or https://");
 		return NULL;
 	}
-	path = strstr(push, PUSH_PATH);
-	if (path == NULL || (size_t)(path - push) >= len) {
+	path = find_push_path(push, strcspn(push, "?#"));
+	if (path == NULL) {
 		kp_err_set(err, KP_EINVAL,
 			   "not an Uptime Kuma push URL (expected .../api/push/TOKEN)");
 		return NULL;
 	}
 	token = path + strlen(PUSH_PATH);
-	if (!token_ok(token, len - (size_t)(token - push))) {
+	if ((size_t)(token - push) > len ||
+	    !token_ok(token, len - (size_t)(token - push))) {
 		kp_err_set(err, KP_EINVAL,
 			   "push URL has an empty or malformed token after /api/push/");
 		return NULL;
@@ -92,6 +107,11 @@ char *push_base_resolve(const char *kuma_url, const char *push,
 		kp_err_set(err, KP_EINVAL, "kuma.url must start with http:// or https://");
 		return NULL;
 	}
+	if (strstr(kuma_url, "/api/push") != NULL) {
+		kp_err_set(err, KP_EINVAL,
+			   "kuma.url is a push URL: give Kuma's base URL (https://status.example.net)");
+		return NULL;
+	}
 	base_len = strcspn(kuma_url, "?#");
 	while (base_len > 0 && kuma_url[base_len - 1] == '/')
 		base_len--;
@@ -108,7 +128,7 @@ char *push_base_resolve(const char *kuma_url, const char *push,
 
 const char *push_token(const char *base_url, size_t *len)
 {
-	const char *path = strstr(base_url, PUSH_PATH);
+	const char *path = find_push_path(base_url, strcspn(base_url, "?#"));
 	const char *token;
 
 	*len = 0;
@@ -164,6 +184,8 @@ char *push_url_build(const char *base_url, bool up, const char *msg,
 
 	kp_sanitize_into(clean, sizeof(clean), msg, strlen(msg));
 	cut_chars(clean, PUSH_MSG_MAX);
+	while (clean[0] != '\0' && clean[strlen(clean) - 1] == ' ')
+		clean[strlen(clean) - 1] = '\0';
 	escaped = http_escape(clean, strlen(clean));
 	if (escaped == NULL) {
 		kp_err_nomem(err);

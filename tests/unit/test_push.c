@@ -33,6 +33,10 @@ static const struct resolve_case resolve_cases[] = {
 	{ NULL, "https://k.example/push/TOK", NULL, "not an Uptime Kuma push URL" },
 	{ NULL, "https://k.example/api/push/?status=up", NULL, "token" },
 	{ NULL, "https://k.example/api/push/a/b", NULL, "token" },
+	/* A push URL pasted as kuma.url must not hide where the token is. */
+	{ "https://k.example/api/push/OLDTOKEN", "SECRET99", NULL, "kuma.url is a push URL" },
+	{ "https://k.example/api/push", "SECRET99", NULL, "kuma.url is a push URL" },
+	{ NULL, "https://k.example/api/push/api/push/TOK", "https://k.example/api/push/api/push/TOK", NULL },
 };
 
 static void test_resolve(void **state)
@@ -71,6 +75,10 @@ static void test_mask(void **state)
 	free(masked);
 	assert_int_equal(len, 6);
 	assert_memory_equal(token, "SECRET", 6);
+	/* The token follows the last /api/push/ (a token has no '/'). */
+	masked = push_mask("https://k/api/push/x/api/push/SECRET?status=up");
+	assert_string_equal(masked, "https://k/api/push/x/api/push/***?status=up");
+	free(masked);
 }
 
 static void test_build(void **state)

@@ -13,19 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz.h"
 #include "config.h"
-
-/* Like assert(3), but kept under NDEBUG (RelWithDebInfo defines it). */
-#define FUZZ_CHECK(cond)                                                   \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",    \
-				__FILE__, __LINE__, #cond);                 \
-			abort();                                            \
-		}                                                           \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char scratch_dir[256];
 static char conf_path[300];

@@ -13,19 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "push.h"
-
-/* Like assert(3), but kept under NDEBUG (RelWithDebInfo defines it). */
-#define FUZZ_CHECK(cond)                                                   \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",    \
-				__FILE__, __LINE__, #cond);                 \
-			abort();                                            \
-		}                                                           \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The next NUL-terminated field as an exact-size copy ("" past the end). */
 static char *next_field(const uint8_t **p, const uint8_t *end)

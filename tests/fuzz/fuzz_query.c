@@ -11,23 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "buf.h"
 #include "json.h"
 #include "jsonata.h"
 
-/* Like assert(3), but kept under NDEBUG (RelWithDebInfo defines it). */
-#define FUZZ_CHECK(cond)                                                   \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",    \
-				__FILE__, __LINE__, #cond);                 \
-			abort();                                            \
-		}                                                           \
-	} while (0)
-
 #define OUT_MAX (4 * 1024 * 1024) /* bytes of a printed result */
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_jerr(const struct jsonata_err *jerr)
 {

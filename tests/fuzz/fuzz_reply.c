@@ -10,25 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "buf.h"
 #include "check.h"
 #include "config.h"
 #include "http.h"
 #include "jsonata.h"
 
-/* Like assert(3), but kept under NDEBUG (RelWithDebInfo defines it). */
-#define FUZZ_CHECK(cond)                                                   \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",    \
-				__FILE__, __LINE__, #cond);                 \
-			abort();                                            \
-		}                                                           \
-	} while (0)
-
 #define N_CHECKS 5
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Statuses Open WebUI and the proxies in front of it really send. */
 static const long common_statuses[] = {

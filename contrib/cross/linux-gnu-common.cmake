@@ -10,17 +10,6 @@ set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_C_COMPILER ${KP_TRIPLET}-gcc)
 set(CMAKE_LIBRARY_ARCHITECTURE ${KP_TRIPLET})
 
-# 32-bit glibc targets (armhf, mipsel): 64-bit file offsets and inode
-# numbers. Without them readdir() and stat() fail with EOVERFLOW on files
-# whose inode or directory offset does not fit 32 bits: under qemu-user
-# always (the host kernel hands out 64-bit values), on real devices with
-# large XFS/btrfs/overlay filesystems. musl (OpenWrt) is 64-bit anyway.
-# It belongs in the top-level CMakeLists.txt for every build; until then
-# the cross builds set it here.
-if(KP_32BIT)
-  string(APPEND CMAKE_C_FLAGS_INIT " -D_FILE_OFFSET_BITS=64")
-endif()
-
 # Multiarch: the target's libraries live in /usr/lib/KP_TRIPLET beside the
 # host's, and its headers in /usr/include/KP_TRIPLET; the cross compiler
 # searches both already. CMake's own find_* searches the host tree too (for

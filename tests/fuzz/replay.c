@@ -67,7 +67,8 @@ static long replay_dir(const char *dir)
 		fprintf(stderr, "replay: %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
-	while ((e = readdir(d)) != NULL) {
+	/* readdir's NULL means the end or an error: only errno tells. */
+	for (errno = 0; (e = readdir(d)) != NULL; errno = 0) {
 		if (e->d_name[0] == '.')
 			continue;
 		if (n == cap) {
@@ -82,10 +83,14 @@ static long replay_dir(const char *dir)
 			goto nomem;
 		strcpy(names[n++], e->d_name);
 	}
+	if (errno != 0) {
+		fprintf(stderr, "replay: %s: %s\n", dir, strerror(errno));
+		done = -1;
+	}
 	closedir(d);
 	d = NULL;
 	qsort(names, n, sizeof(*names), name_cmp);
-	for (i = 0; i < n; i++) {
+	for (i = 0; done >= 0 && i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;

@@ -386,10 +386,10 @@ static int judge(const struct check *check, const struct http_response *resp,
 	memset(result, 0, sizeof(*result));
 	result->http_status = resp->status;
 	result->timings = resp->timings;
-	/* Kuma stores ping=0 as "no ping": at least 1 ms once we sent. */
-	result->ping_ms = total > 0 ? (long)(total + 0.5)
-				    : resp->failure == HTTP_FAIL_NONE ? 1 : -1;
-	if (result->ping_ms == 0)
+	/* Kuma stores ping=0 as "no ping"; only skipped tiers send none, so
+	 * a failure before any timing (a name that does not resolve) is 1. */
+	result->ping_ms = (long)(total + 0.5);
+	if (result->ping_ms < 1)
 		result->ping_ms = 1;
 	if (resp->failure != HTTP_FAIL_NONE) {
 		verdict(result, false, "%s", resp->error);

@@ -26,7 +26,7 @@ struct check_request {
 struct check_result {
 	bool up;
 	char msg[CHECK_MSG_MAX];
-	long ping_ms;   /* whole ms, at least 1; -1 when nothing was requested */
+	long ping_ms;   /* whole ms, at least 1; -1 for a skipped tier */
 	long http_status; /* 0 when there was no response */
 	struct http_timings timings;
 };

@@ -251,6 +251,9 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "uvicorn"
     sys_version = ""
     timeout = 700  # a socket timeout, far above the server's own lifetime
+    # Replies on a kept-alive connection must not wait for the client's
+    # delayed ACK (Nagle): 40 ms per request would swamp every timing.
+    disable_nagle_algorithm = True
 
     # set by main()
     fixtures = None

@@ -232,8 +232,10 @@ class Judging(KPTestCase):
         self.assert_rc(res, EXIT_OK)
         self.assert_up(res, tok["models"], msg="5 models")
         self.assert_up(res, tok["chat"], msg="OK")
-        self.assertEqual(json.loads(res.owui[-1]["body"])["model"],
-                         "gpt-4o-mini")
+        # models and chat run concurrently: pick the chat request itself
+        chat = [r for r in res.owui if r["endpoint"] == "chat"]
+        self.assertEqual(len(chat), 1)
+        self.assertEqual(json.loads(chat[0]["body"])["model"], "gpt-4o-mini")
 
     def test_provider_unreachable_detail(self):
         t, tok = self.target("webui", "connerr")

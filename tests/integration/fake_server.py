@@ -651,7 +651,9 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
-    request_queue_size = 256
+    # uvicorn, which serves Open WebUI, listens with a backlog of 2048;
+    # a smaller one drops SYNs under fan-out and adds 1 s retransmits.
+    request_queue_size = 2048
     allow_reuse_address = True
 
 

@@ -41,6 +41,7 @@ struct http_engine {
 	struct http_job *active; /* attached to the multi handle */
 	bool past_deadline;
 	const volatile sig_atomic_t *stop; /* see http_engine_watch */
+	bool stop_requested;               /* http_engine_stop */
 	uint64_t stop_grace_ms;
 	bool stopping;
 };
@@ -552,6 +553,11 @@ static void engine_stop_active(struct http_engine *engine)
 	}
 }
 
+void http_engine_stop(struct http_engine *engine)
+{
+	engine->stop_requested = true;
+}
+
 int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
 		    struct kp_err *err)
 {
@@ -564,7 +570,8 @@ int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
 	engine->past_deadline = false;
 	engine->stopping = false;
 	for (;;) {
-		if (engine->stop != NULL && *engine->stop && !engine->stopping) {
+		if (((engine->stop != NULL && *engine->stop) || engine->stop_requested) &&
+		    !engine->stopping) {
 			engine->stopping = true;
 			now = kp_now_ms();
 			if (deadline_ms > now + engine->stop_grace_ms)

@@ -105,6 +105,9 @@ int http_timer(struct http_engine *engine, uint64_t at_ms, http_timer_fn fn,
 void http_engine_watch(struct http_engine *engine,
 		       const volatile sig_atomic_t *flag, uint64_t grace_ms);
 
+/* Stops the engine as a watched flag would (see http_engine_watch). */
+void http_engine_stop(struct http_engine *engine);
+
 /*
  * Runs until no transfer or timer is queued or in flight. Transfers still pending at
  * deadline_ms finish with HTTP_FAIL_DEADLINE, and so does any transfer

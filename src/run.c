@@ -50,6 +50,10 @@ static void run_fail(struct run_ctx *run, const struct kp_err *err)
 {
 	if (run->fatal.status == KP_OK)
 		run->fatal = *err;
+	/* A loop cannot go on with a check that could not be scheduled:
+	 * stop, so the exit code (71) tells the supervisor to restart us. */
+	if (run->loop && run->engine != NULL)
+		http_engine_stop(run->engine);
 }
 
 /* Seconds a transfer may take with its retries and their backoff. */
@@ -112,7 +116,8 @@ static void start_cycle(struct check_state *state);
 
 static bool stopping(const struct run_ctx *run)
 {
-	return run->opts->stop != NULL && *run->opts->stop;
+	return (run->opts->stop != NULL && *run->opts->stop) ||
+	       (run->loop && run->fatal.status != KP_OK);
 }
 
 static void submit_check(struct check_state *state, uint64_t start_at_ms)

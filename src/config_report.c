@@ -143,30 +143,39 @@ void cfg_report_now(struct loader *ld, const char *raw)
 		ld->report(ld->ctx, line);
 }
 
-void cfg_error(struct loader *ld, const config_setting_t *s, const char *fmt,
-	       ...)
+/* An error about setting s, or about its member when member is non-NULL. */
+static void error_v(struct loader *ld, const config_setting_t *s,
+		    const char *member, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+static void error_v(struct loader *ld, const config_setting_t *s,
+		    const char *member, const char *fmt, va_list ap)
 {
 	char line[CFG_LINE_MAX];
 	unsigned lineno;
+
+	format_line(ld, s, member, fmt, ap, line, sizeof(line), &lineno);
+	record(ld, rank_of(ld, s), lineno, line);
+}
+
+void cfg_error(struct loader *ld, const config_setting_t *s, const char *fmt,
+	       ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	format_line(ld, s, NULL, fmt, ap, line, sizeof(line), &lineno);
+	error_v(ld, s, NULL, fmt, ap);
 	va_end(ap);
-	record(ld, rank_of(ld, s), lineno, line);
 }
 
 void cfg_error_in(struct loader *ld, const config_setting_t *block,
 		  const char *member, const char *fmt, ...)
 {
-	char line[CFG_LINE_MAX];
-	unsigned lineno;
 	va_list ap;
 
 	va_start(ap, fmt);
-	format_line(ld, block, member, fmt, ap, line, sizeof(line), &lineno);
+	error_v(ld, block, member, fmt, ap);
 	va_end(ap);
-	record(ld, rank_of(ld, block), lineno, line);
 }
 
 void cfg_warn(struct loader *ld, const config_setting_t *s, const char *fmt,

@@ -14,34 +14,38 @@ static bool digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* How many digits s[i..n) starts with. */
+static size_t digit_run(const char *s, size_t i, size_t n)
+{
+	size_t k = i;
+
+	while (k < n && digit(s[k]))
+		k++;
+	return k - i;
+}
+
 /* ^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$ */
 static bool decimal_form(const char *s, size_t n)
 {
-	size_t i = 0, k;
+	size_t i = 0, run;
 
 	if (i < n && s[i] == '-')
 		i++;
-	k = i;
-	while (i < n && digit(s[i]))
-		i++;
-	if (i == k)
+	if ((run = digit_run(s, i, n)) == 0)
 		return false;
+	i += run;
 	if (i < n && s[i] == '.') {
-		k = ++i;
-		while (i < n && digit(s[i]))
-			i++;
-		if (i == k)
+		if ((run = digit_run(s, ++i, n)) == 0)
 			return false;
+		i += run;
 	}
 	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
 		i++;
 		if (i < n && (s[i] == '+' || s[i] == '-'))
 			i++;
-		k = i;
-		while (i < n && digit(s[i]))
-			i++;
-		if (i == k)
+		if ((run = digit_run(s, i, n)) == 0)
 			return false;
+		i += run;
 	}
 	return i == n;
 }

@@ -1,8 +1,9 @@
 /*
- * check.c: what each tier sends and how its answer is judged. Open WebUI
- * facts behind the rules: ../shared/fixtures/openwebui/README.md.
+ * check.c: what each tier sends and how its answer is judged (the chat
+ * tier's body and judge are in check_chat.c).
  */
 #include "check.h"
+#include "check_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,7 +12,6 @@
 
 #include "buf.h"
 #include "json.h"
-#include "json_write.h"
 #include "util.h"
 
 #define SNIPPET_MAX 120 /* bytes of a body quoted in a msg */
@@ -36,23 +36,6 @@ static int add_header(struct check_request *req, size_t *n, const char *prefix,
 	req->header_ptrs[*n] = req->header_lines[*n];
 	(*n)++;
 	return 0;
-}
-
-static char *chat_body(const struct check *check)
-{
-	struct buf body;
-
-	buf_init(&body, 1024 * 1024);
-	/* Exactly these fields: Open WebUI forwards extras to the model. */
-	if (buf_append_str(&body, "{\"model\":") != KP_OK ||
-	    json_write_string(&body, check->model) != KP_OK ||
-	    buf_append_str(&body, ",\"messages\":[{\"role\":\"user\",\"content\":") != KP_OK ||
-	    json_write_string(&body, check->prompt) != KP_OK ||
-	    buf_append_str(&body, "}],\"temperature\":0,\"stream\":false}") != KP_OK) {
-		buf_free(&body);
-		return NULL;
-	}
-	return buf_steal(&body);
 }
 
 static int prepare_generic(const struct check *check, struct check_request *req)
@@ -109,7 +92,7 @@ static int prepare_tier(const struct check *check, const struct target *target,
 		/* libcurl's default form type makes FastAPI answer 422. */
 		if (add_header(req, &n, "Content-Type: ", "application/json") != 0)
 			return -1;
-		req->body = chat_body(check);
+		req->body = check_chat_body(check);
 		if (req->body == NULL)
 			return -1;
 	}
@@ -163,10 +146,7 @@ void check_skip(struct check_result *result, const char *health_msg)
 		 health_msg);
 }
 
-static void verdict(struct check_result *result, bool up, const char *fmt, ...)
-	KP_PRINTF(3, 4);
-
-static void verdict(struct check_result *result, bool up, const char *fmt, ...)
+void check_verdict(struct check_result *result, bool up, const char *fmt, ...)
 {
 	char raw[CHECK_MSG_MAX * 2];
 	va_list ap;
@@ -228,31 +208,30 @@ static void judge_http_error(const struct http_response *resp,
 	/* Open WebUI's detail already names an auth problem in its words:
 	 * "Not authenticated", "Use of API key is not enabled ...". */
 	if (reason != NULL) {
-		verdict(result, false, "HTTP %ld: %s", resp->status, reason);
+		check_verdict(result, false, "HTTP %ld: %s", resp->status, reason);
 	} else {
 		snippet(resp, body, sizeof(body));
-		verdict(result, false, "HTTP %ld%s%s", resp->status,
+		check_verdict(result, false, "HTTP %ld%s%s", resp->status,
 			body[0] ? ": " : "", body);
 	}
 	free(reason);
 }
 
-/* Parses a 200 body that must be JSON; false (with a verdict) if not. */
-static bool parse_json_body(const struct http_response *resp,
+bool check_parse_json_body(const struct http_response *resp,
 			    struct json_doc **doc, struct check_result *result,
 			    struct kp_err *err)
 {
 	struct kp_err parse_err = { KP_OK, "" };
 
 	if (!is_json_type(resp->content_type)) {
-		verdict(result, false, "not JSON (HTTP %ld %s)", resp->status,
+		check_verdict(result, false, "not JSON (HTTP %ld %s)", resp->status,
 			resp->content_type[0] ? resp->content_type : "without a content type");
 		return false;
 	}
 	if (json_parse(buf_str(&resp->body), resp->body.len, doc, &parse_err) != 0) {
 		if (parse_err.status == KP_ENOMEM)
 			*err = parse_err;
-		verdict(result, false, "%s", parse_err.msg);
+		check_verdict(result, false, "%s", parse_err.msg);
 		return false;
 	}
 	return true;
@@ -264,14 +243,14 @@ static int judge_health(const struct http_response *resp,
 	struct json_doc *doc = NULL;
 	char raw[SNIPPET_MAX];
 
-	if (!parse_json_body(resp, &doc, result, err))
+	if (!check_parse_json_body(resp, &doc, result, err))
 		return err->status == KP_ENOMEM ? -1 : 0;
 	if (json_type(doc, 0) == JSON_OBJECT &&
 	    json_type(doc, json_get(doc, 0, "status")) == JSON_TRUE) {
-		verdict(result, true, "OK");
+		check_verdict(result, true, "OK");
 	} else {
 		snippet(resp, raw, sizeof(raw));
-		verdict(result, false, "health status is not true: %s", raw);
+		check_verdict(result, false, "health status is not true: %s", raw);
 	}
 	json_free(doc);
 	return 0;
@@ -287,7 +266,7 @@ static int judge_models(const struct check *check,
 	bool pass = false;
 	int data;
 
-	if (!parse_json_body(resp, &doc, result, err))
+	if (!check_parse_json_body(resp, &doc, result, err))
 		return err->status == KP_ENOMEM ? -1 : 0;
 	data = json_get(doc, 0, "data");
 	if (json_type(doc, 0) == JSON_OBJECT && json_type(doc, data) == JSON_ARRAY)
@@ -301,40 +280,10 @@ static int judge_models(const struct check *check,
 	}
 	json_free(doc);
 	if (pass)
-		verdict(result, true, "%s", counted[0] ? counted : "query holds");
+		check_verdict(result, true, "%s", counted[0] ? counted : "query holds");
 	else
-		verdict(result, false, "%s%s%s", counted, counted[0] ? ": " : "",
+		check_verdict(result, false, "%s%s%s", counted, counted[0] ? ": " : "",
 			reason.msg);
-	return 0;
-}
-
-static int judge_chat(const struct check *check,
-		      const struct http_response *resp,
-		      struct check_result *result, struct kp_err *err)
-{
-	struct json_doc *doc = NULL;
-	char *content;
-	int message;
-
-	if (strcmp(resp->content_type, "text/event-stream") == 0) {
-		verdict(result, false, "reply was streamed: turn off \"Stream Chat Response\" for model %s",
-			check->model);
-		return 0;
-	}
-	if (!parse_json_body(resp, &doc, result, err))
-		return err->status == KP_ENOMEM ? -1 : 0;
-	message = json_get(doc, json_at(doc, json_get(doc, 0, "choices"), 0), "message");
-	content = json_string(doc, json_get(doc, message, "content"));
-	json_free(doc);
-	if (content == NULL) {
-		verdict(result, false, "reply has no choices[0].message.content");
-		return 0;
-	}
-	if (kp_strcasestr(content, check->expect) != NULL)
-		verdict(result, true, "OK");
-	else
-		verdict(result, false, "reply lacks %s: \"%.120s\"", check->expect, content);
-	free(content);
 	return 0;
 }
 
@@ -347,21 +296,21 @@ static void judge_generic(const struct check *check,
 
 		snippet(resp, body, sizeof(body));
 		if (check->status_min == check->status_max)
-			verdict(result, false, "HTTP %ld (expected %d)%s%s", resp->status,
+			check_verdict(result, false, "HTTP %ld (expected %d)%s%s", resp->status,
 				check->status_min, body[0] ? ": " : "", body);
 		else
-			verdict(result, false, "HTTP %ld (expected %d-%d)%s%s",
+			check_verdict(result, false, "HTTP %ld (expected %d-%d)%s%s",
 				resp->status, check->status_min, check->status_max,
 				body[0] ? ": " : "", body);
 		return;
 	}
 	if (check->keyword != NULL &&
 	    strstr(buf_str(&resp->body), check->keyword) == NULL) {
-		verdict(result, false, "keyword \"%s\" not found (HTTP %ld)",
+		check_verdict(result, false, "keyword \"%s\" not found (HTTP %ld)",
 			check->keyword, resp->status);
 		return;
 	}
-	verdict(result, true, "HTTP %ld", resp->status);
+	check_verdict(result, true, "HTTP %ld", resp->status);
 }
 
 static int judge(const struct check *check, const struct http_response *resp,
@@ -392,7 +341,7 @@ static int judge(const struct check *check, const struct http_response *resp,
 	if (result->ping_ms < 1)
 		result->ping_ms = 1;
 	if (resp->failure != HTTP_FAIL_NONE) {
-		verdict(result, false, "%s", resp->error);
+		check_verdict(result, false, "%s", resp->error);
 		if (resp->failure == HTTP_FAIL_NOMEM)
 			return kp_err_nomem(err);
 		return 0;
@@ -411,7 +360,7 @@ static int judge(const struct check *check, const struct http_response *resp,
 	case TIER_MODELS:
 		return judge_models(check, resp, result, err);
 	case TIER_CHAT:
-		return judge_chat(check, resp, result, err);
+		return check_chat_judge(check, resp, result, err);
 	default:
 		return kp_err_set(err, KP_EINTERNAL, "unknown tier %d", (int)check->tier);
 	}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_int.h: what the tier judges (check.c, check_chat.c) share. Not
+ * for use outside src/check*.c.
+ */
+#ifndef KP_CHECK_INT_H
+#define KP_CHECK_INT_H
+
+#include <stdbool.h>
+
+#include "check.h"
+
+/* Sets result's verdict; msg is formatted, sanitised and capped. */
+void check_verdict(struct check_result *result, bool up, const char *fmt, ...)
+	KP_PRINTF(3, 4);
+
+/*
+ * Parses a 200 body that must be JSON into *doc (free with json_free).
+ * False, with a down verdict, if it is not; on OOM also err (KP_ENOMEM).
+ */
+bool check_parse_json_body(const struct http_response *resp,
+			   struct json_doc **doc, struct check_result *result,
+			   struct kp_err *err);
+
+/* The chat tier (check_chat.c): the request body (NULL on OOM) and judge. */
+char *check_chat_body(const struct check *check);
+int check_chat_judge(const struct check *check,
+		     const struct http_response *resp,
+		     struct check_result *result, struct kp_err *err);
+
+#endif

@@ -74,4 +74,17 @@ int jsonata_kuma_check(const struct jsonata_prog *prog,
 		       enum jsonata_op op, bool *pass, char *value,
 		       size_t value_size, struct kp_err *reason);
 
+/*
+ * Uptime Kuma 1.23's rule: String(result) === expected, no operator. An
+ * array joins its members with commas, an object is "[object Object]",
+ * undefined and null fail ("JSON query result is undefined"); nothing
+ * else is refused. Returns and fills *pass, value and reason as
+ * jsonata_kuma_check does ("JSON query does not pass (comparing a,b ===
+ * true)"); -1 only on OOM.
+ */
+int jsonata_kuma1_check(const struct jsonata_prog *prog,
+			const struct json_doc *doc, const char *expected,
+			bool *pass, char *value, size_t value_size,
+			struct kp_err *reason);
+
 #endif

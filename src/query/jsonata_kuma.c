@@ -2,6 +2,8 @@
  * jsonata_kuma.c: Uptime Kuma 2.x's evaluateJsonQuery (server/util.ts),
  * mirrored: which results are refused, JavaScript's toString() of the
  * result, the comparison with the expected value, and Kuma's wording.
+ * Also Kuma 1.23's older rule (server/model/monitor.js): String(result)
+ * === expected, with no operator and nothing refused but undefined/null.
  */
 #include <math.h>
 #include <stdio.h>
@@ -266,6 +268,109 @@ nomem:
 	*pass = false;
 	rc = kp_err_nomem(reason);
 out:
+	ev_end(&e);
+	return rc;
+}
+
+/* Kuma 1.23's result.toString(), appended to b until its cap. */
+struct js_text {
+	struct buf b;
+	bool over; /* the cap was hit: the text is longer than b holds */
+};
+
+static int js_append(struct js_text *t, const char *p, size_t len)
+{
+	enum kp_status st;
+
+	if (t->over)
+		return 0;
+	st = buf_append(&t->b, p, len);
+	if (st == KP_ELIMIT)
+		t->over = true;
+	return st == KP_ENOMEM ? -1 : 0;
+}
+
+/*
+ * JavaScript's String(v): an array is Array.prototype.join(","), whose
+ * null and undefined members are "", an object is "[object Object]".
+ * Recursion follows the nesting, which the document and parser bound.
+ */
+static int js_string(struct ev *e, const struct jv *v, struct js_text *t)
+{
+	struct jv_it it;
+	struct jv item;
+	const char *p;
+	size_t len;
+	bool first = true;
+
+	if (v->kind == JV_OBJ)
+		return js_append(t, "[object Object]", 15);
+	if (v->kind != JV_ARR) {
+		if (text_of(e, v, &p, &len) != 0)
+			return -1;
+		return js_append(t, p, len);
+	}
+	jv_it_init(e, &it, v);
+	while (!t->over && jv_it_next(e, &it, &item)) {
+		if (!first && js_append(t, ",", 1) != 0)
+			return -1;
+		first = false;
+		if (item.kind != JV_NULL && item.kind != JV_UNDEF &&
+		    js_string(e, &item, t) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int jsonata_kuma1_check(const struct jsonata_prog *prog,
+			const struct json_doc *doc, const char *expected,
+			bool *pass, char *value, size_t value_size,
+			struct kp_err *reason)
+{
+	struct jsonata_err jerr = { "", 0, "" };
+	struct js_text t;
+	struct ev e;
+	struct jv v;
+	size_t elen;
+	int rc = 0;
+
+	*pass = false;
+	if (value != NULL && value_size > 0)
+		value[0] = '\0';
+	expected = expected != NULL ? expected : "true";
+	elen = strlen(expected);
+	/* One byte past expected tells "longer" apart; 200 more to show. */
+	buf_init(&t.b, elen + 201);
+	t.over = false;
+	if (ev_begin(&e, doc, &jerr) != 0 || ev_run(&e, prog, &v) != 0) {
+		if (strcmp(jerr.code, "K0003") == 0)
+			goto nomem;
+		kp_err_set(reason, KP_EINVAL, "Error evaluating JSON query: %s",
+			   jerr.msg);
+		goto out;
+	}
+	/* 1.23 calls result.toString(): a TypeError for these two. */
+	if (v.kind == JV_UNDEF || v.kind == JV_NULL) {
+		kp_err_set(reason, KP_EINVAL, "JSON query result is %s",
+			   v.kind == JV_NULL ? "null" : "undefined");
+		goto out;
+	}
+	if (js_string(&e, &v, &t) != 0)
+		goto nomem;
+	*pass = !t.over && t.b.len == elen &&
+		memcmp(buf_str(&t.b), expected, elen) == 0;
+	if (value != NULL && value_size > 0)
+		snprintf(value, value_size, "%s", buf_str(&t.b));
+	kp_err_set(reason, *pass ? KP_OK : KP_EINVAL,
+		   "JSON query %s (comparing %.200s%s === %s)",
+		   *pass ? "passes" : "does not pass", buf_str(&t.b),
+		   t.over || t.b.len > 200 ? "..." : "", expected);
+	goto out;
+nomem:
+	*pass = false;
+	rc = kp_err_nomem(reason);
+out:
+	buf_free(&t.b);
 	ev_end(&e);
 	return rc;
 }

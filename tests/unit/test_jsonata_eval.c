@@ -215,6 +215,77 @@ static void test_kuma_long_value(void **state)
 	jsonata_free(prog);
 }
 
+/* Kuma 1.23: String(result) === expected (cases checked with jsonata-js). */
+static const struct kuma_case KUMA1[] = {
+	{ "{\"data\":[{\"id\":\"a\"},{\"id\":\"b\"}]}", "data.id", "a,b",
+	  JSONATA_OP_EQ, true, "JSON query passes (comparing a,b === a,b)" },
+	{ "{\"data\":[{\"id\":\"a\"}]}", "data", "[object Object]",
+	  JSONATA_OP_EQ, true, "JSON query passes" },
+	{ "{\"a\":[1,[2,3],null,{}]}", "a", "1,2,3,,[object Object]",
+	  JSONATA_OP_EQ, true, "JSON query passes" },
+	{ "{\"n\":5}", "n", "5.0", JSONATA_OP_EQ, false,
+	  "JSON query does not pass (comparing 5 === 5.0)" },
+	{ "{\"n\":1e21}", "n", "1e+21", JSONATA_OP_EQ, true, "JSON query passes" },
+	{ "{\"data\":[{}]}", "$count(data[*])>0", "true", JSONATA_OP_EQ, false,
+	  "JSON query does not pass (comparing false === true)" },
+	{ "{\"a\":[]}", "a", "", JSONATA_OP_EQ, true, "JSON query passes" },
+	{ "[1,2]", "$", "1,2", JSONATA_OP_EQ, true, "JSON query passes" },
+	{ "{}", "x", "true", JSONATA_OP_EQ, false, "JSON query result is undefined" },
+	{ "{\"x\":null}", "x", "null", JSONATA_OP_EQ, false, "JSON query result is null" },
+	{ "{\"s\":\"a\"}", "s > 1", "true", JSONATA_OP_EQ, false,
+	  "Error evaluating JSON query: The values \"a\" and 1 either side" },
+};
+
+static void test_kuma1_check(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(KUMA1) / sizeof(KUMA1[0]); i++) {
+		const struct kuma_case *c = &KUMA1[i];
+		struct jsonata_err err = { "", 0, "" };
+		struct kp_err reason = { KP_OK, "" };
+		struct jsonata_prog *prog = jsonata_compile(c->expr, &err);
+		struct json_doc *doc = NULL;
+		char value[64];
+		bool pass = !c->pass;
+
+		assert_non_null(prog);
+		assert_int_equal(json_parse(c->doc, strlen(c->doc), &doc, &reason), 0);
+		assert_int_equal(jsonata_kuma1_check(prog, doc, c->expected, &pass,
+						     value, sizeof(value), &reason), 0);
+		if (pass != c->pass || strncmp(reason.msg, c->msg, strlen(c->msg)) != 0)
+			fail_msg("%s on %s: pass=%d msg \"%s\"", c->expr, c->doc, pass,
+				 reason.msg);
+		if (c->pass)
+			assert_string_equal(value, c->expected);
+		json_free(doc);
+		jsonata_free(prog);
+	}
+}
+
+/* A joined text longer than expected never equals it, however long. */
+static void test_kuma1_long_value(void **state)
+{
+	struct jsonata_err err = { "", 0, "" };
+	struct kp_err reason = { KP_OK, "" };
+	struct jsonata_prog *prog = jsonata_compile("a", &err);
+	struct json_doc *doc = NULL;
+	static char text[20000];
+	size_t n = 0;
+	bool pass = true;
+
+	(void)state;
+	n += (size_t)snprintf(text, sizeof(text), "{\"a\":[");
+	for (int i = 0; i < 2000; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s\"x\"", i ? "," : "");
+	snprintf(text + n, sizeof(text) - n, "]}");
+	assert_int_equal(json_parse(text, strlen(text), &doc, &reason), 0);
+	assert_int_equal(jsonata_kuma1_check(prog, doc, "x,x", &pass, NULL, 0, &reason), 0);
+	assert_false(pass);
+	assert_non_null(strstr(reason.msg, "... === x,x)"));
+	json_free(doc);
+	jsonata_free(prog);
+}
+
 static void test_operators_round_trip(void **state)
 {
 	enum jsonata_op op;
@@ -234,6 +305,8 @@ int main(void)
 		cmocka_unit_test(test_semantics),
 		cmocka_unit_test(test_kuma_check),
 		cmocka_unit_test(test_kuma_long_value),
+		cmocka_unit_test(test_kuma1_check),
+		cmocka_unit_test(test_kuma1_long_value),
 		cmocka_unit_test(test_operators_round_trip),
 	};
 

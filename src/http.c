@@ -358,6 +358,16 @@ static void job_collect_info(struct http_job *job)
 		resp->timings.tls_ms = resp->timings.connect_ms;
 }
 
+/* Whether the request went out, so what failed came from the server. */
+static bool job_sent_request(struct http_job *job)
+{
+	long sent = 0;
+
+	return curl_easy_getinfo(job->easy, CURLINFO_REQUEST_SIZE, &sent) ==
+		       CURLE_OK &&
+	       sent > 0;
+}
+
 /* The person-readable reason for a failed transfer. */
 static void job_describe(struct http_job *job, CURLcode result)
 {
@@ -429,8 +439,17 @@ static void job_describe(struct http_job *job, CURLcode result)
 		snprintf(msg, sizeof(msg), "empty reply from server");
 		break;
 	case CURLE_OUT_OF_MEMORY:
-		resp->failure = HTTP_FAIL_NOMEM;
-		snprintf(msg, sizeof(msg), "out of memory");
+#if LIBCURL_VERSION_NUM >= 0x080600
+	case CURLE_TOO_LARGE:
+#endif
+		/* libcurl < 8.6 says "out of memory" when a server's header
+		 * line or headers pass its 100 KiB cap: the server's doing,
+		 * so this check's down, never our fatal HTTP_FAIL_NOMEM. */
+		resp->failure = HTTP_FAIL_TOOBIG;
+		if (job_sent_request(job))
+			snprintf(msg, sizeof(msg), "response headers too large");
+		else
+			snprintf(msg, sizeof(msg), "libcurl: %s", detail);
 		break;
 	default:
 		resp->failure = HTTP_FAIL_OTHER;

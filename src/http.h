@@ -34,9 +34,9 @@ enum http_failure {
 	HTTP_FAIL_TIMEOUT,
 	HTTP_FAIL_RESOLVE,
 	HTTP_FAIL_TLS,
-	HTTP_FAIL_TOOBIG,
+	HTTP_FAIL_TOOBIG,   /* body over max_body, headers over libcurl's cap */
 	HTTP_FAIL_DEADLINE, /* the run's deadline passed first */
-	HTTP_FAIL_NOMEM,
+	HTTP_FAIL_NOMEM,    /* an allocation of our own failed: fatal */
 	HTTP_FAIL_OTHER
 };
 

@@ -28,6 +28,7 @@ http://127.0.0.1:PORT/<mode> makes the agent request /<mode>/health,
   spa         200 text/html on every GET (the web app), POST 405
   hang        never answers             drip      one byte every 200 ms
   reset       headers + part of the body, then RST
+  bighdr      200 with one 1 MiB header line
   huge        72 MiB of valid-looking JSON (chunked); then records
               {"role":"event","event":"stream-end","sent":N,...}
   notjson     200 application/json, not JSON
@@ -51,7 +52,7 @@ Uptime Kuma: GET /api/push/<token>?status=&msg=&ping= answers 200
 {"ok":true}. Token prefixes: notfound (404 {"ok":false,...}), err500 (500),
 flaky (503 the first time per token, then ok), html (200 text/html), hang
 (never answers), slow<N>ms (answers after N ms), ratelimit (429 the first
-time per token), okfalse (200 {"ok":false,...}). Each push record has "violations": what the agent must
+time per token), bighdr (a 1 MiB header line), okfalse (200 {"ok":false,...}). Each push record has "violations": what the agent must
 never do (POST, trailing slash, a repeated or unknown parameter, status not
 exactly up|down, ping not an integer >= 1, msg longer than 250 characters
 or with control characters, an Authorization header).
@@ -74,6 +75,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 GOOD_KEY = "sk-test-good"
 BODY_LOG_MAX = 65536
 HUGE_BYTES = 72 * 1024 * 1024
+BIG_HEADER_BYTES = 1024 * 1024
 DRIP_INTERVAL = 0.2
 PUSH_PARAMS = ("status", "msg", "ping")
 
@@ -418,6 +420,12 @@ class Handler(BaseHTTPRequestHandler):
                              "event": "stream-end", "path": self.path,
                              "sent": sent, "complete": complete})
 
+    def send_big_header(self, owui=True):
+        """200 with one 1 MiB header line (libcurl 7.88: out of memory)."""
+        self.send(200, "application/json", b'{"status":true,"ok":true}',
+                  extra_headers=[("X-Big", "a" * BIG_HEADER_BYTES)],
+                  owui=owui)
+
     # --- dispatch -------------------------------------------------------
 
     def handle_one_request(self):
@@ -477,6 +485,8 @@ class Handler(BaseHTTPRequestHandler):
         if m:  # Kuma 2.x sends its notifications before it answers
             if STOP.wait(int(m.group(1)) / 1000.0):
                 return None
+        if token.startswith("bighdr"):
+            return self.send_big_header(owui=False)
         if token.startswith("okfalse"):
             return self.send(200, json_ct, compact(
                 {"ok": False, "msg": "Duplicate heartbeat"}), owui=False)
@@ -584,6 +594,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_rst(200, "application/json", body)
         if mode == "huge":
             return self.send_huge()
+        if mode == "bighdr":
+            return self.send_big_header()
         if mode == "notjson":
             return self.send_json(200, b'not json {"status": tru\x07e,,}')
         if mode == "truncated":

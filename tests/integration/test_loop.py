@@ -166,6 +166,38 @@ class Loop(KPTestCase):
         rc, _ = d.stop()
         self.assertEqual(rc, 0)
 
+    def test_huge_header_line_is_a_down_not_the_end(self):
+        """Issue 10: libcurl 7.88 says "out of memory" for a 1 MiB header
+        line; that is the server's doing: a down, and the loop goes on
+        with the healthy check beside it (old code: exit 71)."""
+        big, btok = self.target("big", "bighdr", tiers={"health": {"interval": 0.2}})
+        ok, otok = self.target("ok", "ok", tiers={"health": {"interval": 0.2}})
+        d = self.daemon(self.config([big, ok], defaults={"jitter": 0.0}))
+        d.wait_for(lambda: len(d.pushes(btok["health"])) >= 3 and
+                   len(d.pushes(otok["health"])) >= 3, 5,
+                   "3 cycles of both checks")
+        rc, _ = d.stop()
+        self.assertEqual(rc, 0, mask(d.stderr()))
+        for r in d.pushes(btok["health"]):
+            self.assertEqual(r["query"]["status"], ["down"])
+            self.assertEqual(r["query"]["msg"], ["response headers too large"])
+        for r in d.pushes(otok["health"]):
+            self.assertEqual(r["query"]["status"], ["up"])
+
+    def test_huge_header_line_from_kuma_is_a_push_error(self):
+        big, btok = self.target("big", "ok", tiers={
+            "health": {"interval": 0.2, "push": token("bighdr")}})
+        ok, otok = self.target("ok", "ok", tiers={"health": {"interval": 0.2}})
+        d = self.daemon(self.config([big, ok], defaults={"jitter": 0.0},
+                                    kuma={"retries": 0}))
+        d.wait_for(lambda: len(d.pushes(btok["health"])) >= 3 and
+                   len(d.pushes(otok["health"])) >= 3, 5,
+                   "3 cycles of both checks")
+        rc, _ = d.stop()
+        self.assertEqual(rc, 0, mask(d.stderr()))
+        self.assertIn("push to Kuma failed: response headers too large",
+                      d.stderr())
+
     @unittest.skipIf(WRAPPER, "2,000 cycles under a wrapper take too long")
     @unittest.skipIf(built_with_asan(), "ASan's quarantine grows RSS by design")
     def test_memory_flat_over_2000_cycles(self):

@@ -100,20 +100,14 @@ def compact(obj):
 
 
 class Fixtures:
-    """The shared fixture files, as Python objects and compact bytes."""
-
-    NAMES = (
-        "health_ok", "models_ollama", "models_mixed", "models_empty",
-        "models_error_401", "models_error_401_no_auth",
-        "models_error_403_api_keys_disabled", "chat_completion_ok",
-        "chat_completion_ok_openai", "chat_completion_wrong",
-        "chat_error_model_not_found", "chat_error_server_connection",
-        "chat_error_upstream_401",
-    )
+    """tests/fixtures/openwebui: each reply's body (as Python objects and
+    compact bytes), status and Content-Type, named by index.json."""
 
     def __init__(self, directory):
+        with open(os.path.join(directory, "index.json"), encoding="utf-8") as f:
+            self.index = json.load(f)
         self.obj = {}
-        for name in self.NAMES:
+        for name in self.index:
             path = os.path.join(directory, name + ".json")
             with open(path, encoding="utf-8") as f:
                 self.obj[name] = json.load(f)
@@ -124,6 +118,12 @@ class Fixtures:
 
     def body(self, name):
         return compact(self.obj[name])
+
+    def status(self, name):
+        return self.index[name]["status"]
+
+    def ctype(self, name):
+        return self.index[name]["content_type"]
 
 
 class Recorder:
@@ -143,19 +143,11 @@ class Recorder:
 
 
 def find_fixtures(explicit):
-    candidates = []
-    if explicit:
-        candidates.append(explicit)
-    if os.environ.get("KP_SHARED"):
-        candidates.append(os.path.join(os.environ["KP_SHARED"],
-                                       "fixtures", "openwebui"))
     here = os.path.dirname(os.path.abspath(__file__))
-    candidates.append(os.path.join(here, "..", "..", "..", "shared",
-                                   "fixtures", "openwebui"))
-    for c in candidates:
-        if os.path.isfile(os.path.join(c, "health_ok.json")):
-            return c
-    sys.exit("fake_server: fixtures not found (tried %s)" % ", ".join(candidates))
+    path = explicit or os.path.join(here, "..", "fixtures", "openwebui")
+    if not os.path.isfile(os.path.join(path, "index.json")):
+        sys.exit("fake_server: no fixtures in %s (index.json missing)" % path)
+    return path
 
 
 def parse_mode(segment):
@@ -347,6 +339,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_json(self, status, body, **kw):
         self.send(status, "application/json", body, **kw)
+
+    def send_fixture(self, name, **kw):
+        fx = self.fixtures
+        self.send(fx.status(name), fx.ctype(name), fx.body(name), **kw)
 
     def wait_client_gone(self):
         """Holds the connection open, answering nothing, until the client
@@ -575,7 +571,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.transport_or(mode, "health_ok", web_app)
         if endpoint == "health":
             return self.transport_or(mode, "health_ok",
-                                     lambda: self.send_json(200, fx.body("health_ok")))
+                                     lambda: self.send_fixture("health_ok"))
         if endpoint == "models":
             if not get:
                 return self.send_json(405, compact({"detail": "Method Not Allowed"}))
@@ -609,19 +605,19 @@ class Handler(BaseHTTPRequestHandler):
         fx = self.fixtures
         auth = self.header("Authorization")
         if auth is None:
-            return self.send_json(401, fx.body("models_error_401_no_auth"),
+            return self.send_fixture("models_error_401_no_auth",
                                   extra_headers=[("WWW-Authenticate", "Bearer")])
         if mode == "403" and auth.startswith("Bearer sk-"):
-            return self.send_json(403, fx.body("models_error_403_api_keys_disabled"))
+            return self.send_fixture("models_error_403_api_keys_disabled")
         if auth != "Bearer " + GOOD_KEY:
-            return self.send_json(401, fx.body("models_error_401"))
+            return self.send_fixture("models_error_401")
         return self.transport_or(mode, fixture, normal)
 
     def models(self, mode):
         name = {"mixed": "models_mixed", "empty": "models_empty",
                 "openai": "models_mixed"}.get(
             mode, "models_ollama")
-        return self.send_json(200, self.fixtures.body(name))
+        return self.send_fixture(name)
 
     def chat(self, mode, body, chat_problem):
         fx = self.fixtures
@@ -631,11 +627,11 @@ class Handler(BaseHTTPRequestHandler):
         model = req["model"]
         prompt = req["messages"][0]["content"]
         if mode in ("nomodel", "empty") or model not in fx.known_models:
-            return self.send_json(400, fx.body("chat_error_model_not_found"))
+            return self.send_fixture("chat_error_model_not_found")
         if mode == "upstream401":
-            return self.send_json(401, fx.body("chat_error_upstream_401"))
+            return self.send_fixture("chat_error_upstream_401")
         if mode == "connerr":
-            return self.send_json(500, fx.body("chat_error_server_connection"))
+            return self.send_fixture("chat_error_server_connection")
         if mode == "stream":  # an admin set "Stream Chat Response" on
             chunk = {"id": "%s-1c2d" % model, "object": "chat.completion.chunk",
                      "created": 1767261845, "model": model,
@@ -648,7 +644,7 @@ class Handler(BaseHTTPRequestHandler):
             # Starlette adds the charset to every text/* media type
             return self.send(200, "text/event-stream; charset=utf-8", sse)
         if mode == "openai":  # the provider's body, passed through as is
-            return self.send_json(200, fx.body("chat_completion_ok_openai"))
+            return self.send_fixture("chat_completion_ok_openai")
         reply = json.loads(fx.body("chat_completion_wrong" if mode in (
             "wrongreply", "longreply", "echo") else "chat_completion_ok"))
         reply["model"] = model
@@ -678,7 +674,7 @@ def main():
     ap.add_argument("--log", required=True, help="request log (JSON lines)")
     ap.add_argument("--role", choices=("both", "owui", "kuma"), default="both")
     ap.add_argument("--bind", default="127.0.0.1")
-    ap.add_argument("--fixtures", help="../shared/fixtures/openwebui")
+    ap.add_argument("--fixtures", help="default: tests/fixtures/openwebui")
     ap.add_argument("--max-seconds", type=float, default=600.0)
     ap.add_argument("--idle-seconds", type=float, default=300.0)
     ap.add_argument("--exit-on-stdin-eof", action="store_true")

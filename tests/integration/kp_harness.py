@@ -32,8 +32,7 @@ SCALE = 10.0 if WRAPPER else 1.0
 
 GOOD_KEY = "sk-test-good"
 BAD_KEY = "sk-test-WRONGkey9876"
-SHARED = os.environ.get("KP_SHARED") or os.path.join(REPO, "..", "shared")
-FIXTURES = os.path.join(SHARED, "fixtures", "openwebui")
+FIXTURES = os.path.join(REPO, "tests", "fixtures", "openwebui")
 
 # Every secret a test ever hands to kuma-push; checked against all output.
 SECRETS = {GOOD_KEY, BAD_KEY}

@@ -30,30 +30,6 @@ char *kp_strdup(const char *s)
 	return s == NULL ? NULL : kp_strndup(s, strlen(s));
 }
 
-size_t kp_utf8_put(char *out, unsigned cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 uint64_t kp_now_ms(void)
 {
 	struct timespec ts;
@@ -64,41 +40,36 @@ uint64_t kp_now_ms(void)
 
 void kp_sanitize_into(char *dst, size_t dst_size, const char *src, size_t src_len)
 {
-	size_t out = 0, i;
+	size_t out = 0, i = 0, len, skip;
 	bool pending_space = false;
 
 	if (dst_size == 0)
 		return;
-	for (i = 0; i < src_len && src[i] != '\0'; i++) {
+	while (i < src_len && src[i] != '\0') {
 		unsigned char c = (unsigned char)src[i];
+		const char *piece = src + i;
 
 		if (c < 0x20 || c == 0x7f || c == ' ') {
 			pending_space = out > 0;
+			i++;
 			continue;
 		}
-		if (pending_space) {
-			if (out + 1 >= dst_size)
-				break;
-			dst[out++] = ' ';
-			pending_space = false;
+		len = kp_utf8_seq(src + i, src_len - i, &skip);
+		if (len == 0) {
+			piece = KP_UTF8_REPLACEMENT;
+			len = 3;
+		} else {
+			skip = len;
 		}
-		if (out + 1 >= dst_size)
+		/* Whole characters only: never half of one at the cut. */
+		if (out + pending_space + len >= dst_size)
 			break;
-		dst[out++] = (char)c;
-	}
-	/* Do not leave half a UTF-8 character at the cut. */
-	if (i < src_len && src[i] != '\0' && out > 0) {
-		size_t lead = out;
-
-		while (lead > 0 && ((unsigned char)dst[lead - 1] & 0xC0) == 0x80)
-			lead--;
-		if (lead > 0 && ((unsigned char)dst[lead - 1] & 0x80)) {
-			unsigned char c = (unsigned char)dst[lead - 1];
-			size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-
-			if (out - (lead - 1) < want)
-				out = lead - 1;
-		}
+		if (pending_space)
+			dst[out++] = ' ';
+		pending_space = false;
+		memcpy(dst + out, piece, len);
+		out += len;
+		i += skip;
 	}
 	dst[out] = '\0';
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "utf8.h"
+
 /*
  * Allocation helpers built on malloc (not libc's strdup), so that the
  * test-only allocation-failure hook (-Wl,--wrap=malloc) sees every byte we
@@ -14,21 +16,15 @@
 char *kp_strdup(const char *s);
 char *kp_strndup(const char *s, size_t n);
 
-/*
- * Writes code point cp (at most U+10FFFF; surrogates are written as
- * generalized UTF-8, which JavaScript strings need) as 1 to 4 bytes at out.
- * Returns the byte count.
- */
-size_t kp_utf8_put(char *out, unsigned cp);
-
 /* Monotonic clock in milliseconds, for deadlines and pings. */
 uint64_t kp_now_ms(void);
 
 /*
  * Copies at most max_bytes of src into a new string with control characters
- * (C0, DEL) replaced by a space and runs of whitespace collapsed, cutting at
- * a UTF-8 character boundary. For text from outside (bodies, curl errors)
- * before it reaches a log line or a push msg. NULL on OOM.
+ * (C0, DEL) replaced by a space, runs of whitespace collapsed and ill-formed
+ * UTF-8 replaced by U+FFFD, cutting at a character boundary: the result is
+ * always valid UTF-8. For text from outside (bodies, curl errors, Latin-1
+ * error pages) before it reaches a log line or a push msg. NULL on OOM.
  */
 char *kp_sanitize(const char *src, size_t src_len, size_t max_bytes);
 

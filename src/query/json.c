@@ -245,60 +245,6 @@ static size_t scan_first_error(const char *s, size_t n)
 	}
 }
 
-/*
- * Length of the valid UTF-8 sequence at s (1..4), or 0 with *skip set to
- * the maximal ill-formed subpart (WHATWG decoder: one U+FFFD each).
- */
-static size_t utf8_seq(const unsigned char *s, size_t n, size_t *skip)
-{
-	unsigned char c = s[0];
-	size_t need, k;
-	unsigned lo = 0x80, hi = 0xBF;
-
-	*skip = 1;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		need = 1;
-	else if (c >= 0xE0 && c <= 0xEF)
-		need = 2;
-	else if (c >= 0xF0 && c <= 0xF4)
-		need = 3;
-	else
-		return 0;
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	for (k = 1; k <= need; k++) {
-		unsigned char b = k < n ? s[k] : 0;
-		unsigned l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
-
-		if (k >= n || b < l || b > h) {
-			*skip = k;
-			return 0;
-		}
-	}
-	return need + 1;
-}
-
-/* Is s[0..n) well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF)? */
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0, skip, len;
-
-	while (i < n) {
-		if ((len = utf8_seq(s + i, n - i, &skip)) == 0)
-			return false;
-		i += len;
-	}
-	return true;
-}
-
 /* Bytes between two tokens: whitespace, at most one sep, whitespace. */
 static bool gap_ok(const char *s, size_t from, size_t to, char sep)
 {
@@ -386,7 +332,7 @@ static bool string_ok(struct json_doc *doc, int i)
 		return false;
 	doc->sflags[i] = (unsigned char)(flags & SF_ESCAPE);
 	if ((flags & 0x80) && !(flags & SF_ESCAPE) &&
-	    !utf8_valid((const unsigned char *)doc->text + start, end - start))
+	    !kp_utf8_valid(doc->text + start, end - start))
 		doc->sflags[i] |= SF_BADUTF8;
 	return true;
 }
@@ -744,7 +690,7 @@ size_t json_decode(const char *raw, size_t len, char *out, bool lone_as_wtf8)
 			i++;
 			continue;
 		}
-		seq = utf8_seq((const unsigned char *)raw + i, len - i, &skip);
+		seq = kp_utf8_seq(raw + i, len - i, &skip);
 		if (seq == 0) {
 			o += kp_utf8_put(out + o, 0xFFFD);
 			i += skip;

@@ -7,10 +7,13 @@
 #include <string.h>
 
 #include "buf.h"
+#include "chat_match.h"
 #include "check_int.h"
 #include "json.h"
 #include "json_write.h"
 #include "util.h"
+
+#define SNIPPET_MAX 121 /* bytes of the reply quoted in a msg, and a NUL */
 
 char *check_chat_body(const struct check *check)
 {
@@ -29,12 +32,59 @@ char *check_chat_body(const struct check *check)
 	return buf_steal(&body);
 }
 
+/* A string node's whole value (NUL bytes included), malloc'd; NULL if none. */
+static char *string_value(const struct json_doc *doc, int node, size_t *len,
+			  struct kp_err *err)
+{
+	bool plain;
+	const char *raw = json_str_raw(doc, node, len, &plain);
+	char *out;
+
+	if (raw == NULL)
+		return NULL;
+	out = malloc(*len * 3 + 1);
+	if (out == NULL) {
+		kp_err_nomem(err);
+		return NULL;
+	}
+	if (plain)
+		memcpy(out, raw, *len);
+	else
+		*len = json_decode(raw, *len, out, false);
+	out[*len] = '\0';
+	return out;
+}
+
+/*
+ * The verdict on the text of a reply (modified in place). Only content is
+ * judged: reasoning_content / reasoning fields are never read.
+ */
+static void judge_text(const struct check *check, char *text, size_t len,
+		       struct check_result *result)
+{
+	char start[SNIPPET_MAX];
+
+	len = chat_strip_reasoning(text, len);
+	if (chat_echoes(text, len, check->prompt)) {
+		check_verdict(result, false, "reply echoes the prompt");
+		return;
+	}
+	if (chat_says(text, len, check->expect, check->match)) {
+		check_verdict(result, true, "OK");
+		return;
+	}
+	kp_sanitize_into(start, sizeof(start), text, len);
+	check_verdict(result, false, "reply lacks %s: \"%s\"", check->expect,
+		      start);
+}
+
 int check_chat_judge(const struct check *check,
 		     const struct http_response *resp,
 		     struct check_result *result, struct kp_err *err)
 {
 	struct json_doc *doc = NULL;
 	char *content;
+	size_t len = 0;
 	int message;
 
 	if (strcmp(resp->content_type, "text/event-stream") == 0) {
@@ -45,16 +95,15 @@ int check_chat_judge(const struct check *check,
 	if (!check_parse_json_body(resp, &doc, result, err))
 		return err->status == KP_ENOMEM ? -1 : 0;
 	message = json_get(doc, json_at(doc, json_get(doc, 0, "choices"), 0), "message");
-	content = json_string(doc, json_get(doc, message, "content"));
+	content = string_value(doc, json_get(doc, message, "content"), &len, err);
 	json_free(doc);
+	if (err->status == KP_ENOMEM)
+		return -1;
 	if (content == NULL) {
 		check_verdict(result, false, "reply has no choices[0].message.content");
 		return 0;
 	}
-	if (kp_strcasestr(content, check->expect) != NULL)
-		check_verdict(result, true, "OK");
-	else
-		check_verdict(result, false, "reply lacks %s: \"%.120s\"", check->expect, content);
+	judge_text(check, content, len, result);
 	free(content);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "chat_match.h"
 #include "err.h"
 #include "jsonata.h"
 
@@ -78,6 +79,7 @@ struct check {
 	char *model;                 /* required */
 	char *prompt;                /* default "Respond with the word HEALTHY" */
 	char *expect;                /* default "HEALTHY" */
+	enum chat_match match;       /* default CHAT_MATCH_WORD */
 
 	/* TIER_HTTP */
 	char *url;                   /* full URL */

@@ -23,8 +23,8 @@ static const char *const target_keys[] = {
 static const char *const health_keys[] = {"push", NULL};
 static const char *const models_keys[] = {"push", "query", "expected",
 					  "operator", NULL};
-static const char *const chat_keys[] = {"push", "model", "prompt", "expect",
-					NULL};
+static const char *const chat_keys[] = {"push",   "model", "prompt",
+					"expect", "match", NULL};
 
 enum key_state { KEY_NONE, KEY_OK, KEY_BAD };
 
@@ -226,20 +226,34 @@ static void load_models(struct loader *ld, struct check *c,
 static void load_chat(struct loader *ld, struct check *c,
 		      const config_setting_t *blk)
 {
-	const config_setting_t *m;
+	const config_setting_t *m, *mp;
 	const char *v;
 
 	v = cfg_string(ld, blk, "model", CFG_REQUIRED | CFG_NONEMPTY, NULL);
 	if (v != NULL && (c->model = kp_strdup(v)) == NULL)
 		cfg_nomem(ld);
-	v = cfg_string(ld, blk, "prompt", CFG_NONEMPTY, &m);
-	if ((v != NULL || m == NULL) &&
+	v = cfg_string(ld, blk, "prompt", CFG_NONEMPTY, &mp);
+	if ((v != NULL || mp == NULL) &&
 	    (c->prompt = kp_strdup(v ? v : DEFAULT_PROMPT)) == NULL)
 		cfg_nomem(ld);
 	v = cfg_string(ld, blk, "expect", CFG_NONEMPTY, &m);
 	if ((v != NULL || m == NULL) &&
 	    (c->expect = kp_strdup(v ? v : DEFAULT_EXPECT)) == NULL)
 		cfg_nomem(ld);
+	/* A reply holding the whole prompt is judged an echo, never an answer. */
+	if (c->prompt != NULL && c->expect != NULL &&
+	    chat_echoes(c->expect, strlen(c->expect), c->prompt))
+		cfg_error_in(ld, mp ? mp : m ? m : blk,
+			     mp || m ? NULL : "prompt",
+			     "expect \"%s\" contains the whole prompt, so an "
+			     "answer could not be told from an echo",
+			     c->expect);
+	c->match = CHAT_MATCH_WORD;
+	v = cfg_string(ld, blk, "match", 0, &m);
+	if (v != NULL && !chat_match_parse(v, &c->match))
+		cfg_error(ld, m, "unknown match \"%s\" (expected word, exact "
+				 "or contains)",
+			  v);
 }
 
 static void load_tier(struct loader *ld, struct config *cfg, size_t idx,

@@ -299,6 +299,12 @@ static const struct broken_case broken_cases[] = {
 	  "no-such.key: No such file or directory"}},
 	{"bad_chat_model.conf",
 	 {"7: targets.[0].chat.model: missing required setting"}},
+	{"bad_chat_match.conf",
+	 {"8: targets.[0].chat.match: unknown match \"substring\" (expected "
+	  "word, exact or contains)"}},
+	{"bad_chat_echo.conf",
+	 {"8: targets.[0].chat.prompt: expect \"HEALTHY\" contains the whole "
+	  "prompt, so an answer could not be told from an echo"}},
 	{"bad_status.conf",
 	 {"3: checks.[0].status: out of range (N or N-M with 100 <= N <= M "
 	  "<= 599)"}},

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/* test_check_chat.c: the chat tier's verdict on Open WebUI's replies. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "check.h"
+
+static struct check make_chat(enum chat_match how)
+{
+	struct check c;
+
+	memset(&c, 0, sizeof(c));
+	c.name = "webui/chat";
+	c.tier = TIER_CHAT;
+	c.net.max_body_bytes = 1 << 20;
+	c.model = "llama3.2:3b";
+	c.prompt = "Respond with the word HEALTHY";
+	c.expect = "HEALTHY";
+	c.match = how;
+	return c;
+}
+
+static void judge(const struct check *check, const char *type, const char *body,
+		  struct check_result *result)
+{
+	struct http_response resp;
+	struct kp_err err = { KP_OK, "" };
+
+	memset(&resp, 0, sizeof(resp));
+	resp.status = 200;
+	snprintf(resp.content_type, sizeof(resp.content_type), "%s", type);
+	buf_init(&resp.body, 1 << 20);
+	assert_int_equal(buf_append_str(&resp.body, body), KP_OK);
+	resp.timings.total_ms = 30;
+	assert_int_equal(check_judge(check, &resp, result, &err), 0);
+	buf_free(&resp.body);
+}
+
+struct reply_case {
+	enum chat_match how;
+	const char *content; /* JSON string text, escapes allowed */
+	bool up;
+	const char *msg;
+};
+
+static const struct reply_case replies[] = {
+	/* issue 10's three lies: each used to push up */
+	{CHAT_MATCH_WORD, "UNHEALTHY", false, "reply lacks HEALTHY: \"UNHEALTHY\""},
+	{CHAT_MATCH_WORD,
+	 "<think>The user wants me to say HEALTHY. I will refuse.</think>I cannot help.",
+	 false, "reply lacks HEALTHY: \"I cannot help.\""},
+	{CHAT_MATCH_WORD,
+	 "Error: the model could not answer \\\"Respond with the word HEALTHY\\\"",
+	 false, "reply echoes the prompt"},
+	/* honest answers */
+	{CHAT_MATCH_WORD, "HEALTHY", true, "OK"},
+	{CHAT_MATCH_WORD, "<think>\\nEasy.\\n</think>\\n\\n**HEALTHY**", true, "OK"},
+	{CHAT_MATCH_WORD, "Sure: healthy!", true, "OK"},
+	{CHAT_MATCH_WORD, "<think>HEALTHY HEALTHY", false, "reply lacks HEALTHY: \"\""},
+	{CHAT_MATCH_EXACT, "Sure: HEALTHY", false, "reply lacks HEALTHY: \"Sure: HEALTHY\""},
+	{CHAT_MATCH_EXACT, " \\\"HEALTHY.\\\" ", true, "OK"},
+	{CHAT_MATCH_CONTAINS, "UNHEALTHY", true, "OK"},
+	/* an echo is down whatever the match rule */
+	{CHAT_MATCH_CONTAINS, "respond with the word healthy", false, "reply echoes the prompt"},
+	/* reasoning that quotes the prompt is not an echo */
+	{CHAT_MATCH_WORD, "<think>Respond with the word HEALTHY, they say.</think>HEALTHY",
+	 true, "OK"},
+	/* a NUL inside the reply does not hide the rest of it */
+	{CHAT_MATCH_EXACT, "HEALTHY\\u0000 not", false, "reply lacks HEALTHY: \"HEALTHY\""},
+};
+
+static void test_replies(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(replies) / sizeof(replies[0]); i++) {
+		const struct reply_case *c = &replies[i];
+		struct check check = make_chat(c->how);
+		struct check_result result;
+		char body[512];
+
+		snprintf(body, sizeof(body),
+			 "{\"choices\":[{\"message\":{\"role\":\"assistant\","
+			 "\"content\":\"%s\"}}]}", c->content);
+		judge(&check, "application/json", body, &result);
+		if (result.up != c->up || strcmp(result.msg, c->msg) != 0)
+			fail_msg("case %zu: got %s \"%s\", want %s \"%s\"", i,
+				 result.up ? "up" : "down", result.msg,
+				 c->up ? "up" : "down", c->msg);
+	}
+}
+
+/* Reasoning fields beside content are never read. */
+static void test_reasoning_fields(void **state)
+{
+	struct check check = make_chat(CHAT_MATCH_WORD);
+	struct check_result result;
+
+	(void)state;
+	judge(&check, "application/json",
+	      "{\"choices\":[{\"message\":{\"content\":\"No.\","
+	      "\"reasoning_content\":\"HEALTHY\",\"reasoning\":\"HEALTHY\"}}]}",
+	      &result);
+	assert_false(result.up);
+	assert_string_equal(result.msg, "reply lacks HEALTHY: \"No.\"");
+	judge(&check, "application/json",
+	      "{\"choices\":[{\"message\":{\"content\":null,"
+	      "\"reasoning_content\":\"HEALTHY\"}}]}", &result);
+	assert_false(result.up);
+	assert_string_equal(result.msg, "reply has no choices[0].message.content");
+}
+
+/* The quoted start of a long reply is cut on a character boundary. */
+static void test_long_reply(void **state)
+{
+	struct check check = make_chat(CHAT_MATCH_WORD);
+	struct check_result result;
+	char body[2048];
+	size_t n;
+
+	(void)state;
+	n = (size_t)snprintf(body, sizeof(body),
+			     "{\"choices\":[{\"message\":{\"content\":\"a");
+	while (n < 1000)
+		n += (size_t)snprintf(body + n, sizeof(body) - n, "\xc3\xa9");
+	snprintf(body + n, sizeof(body) - n, "\"}}]}");
+	judge(&check, "application/json", body, &result);
+	assert_false(result.up);
+	assert_memory_equal(result.msg, "reply lacks HEALTHY: \"a\xc3\xa9", 25);
+	/* 'a', then whole two-byte characters: never half of one */
+	n = strlen(result.msg);
+	assert_int_equal(result.msg[n - 1], '"');
+	assert_int_equal((n - 1 - 23) % 2, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_replies),
+		cmocka_unit_test(test_reasoning_fields),
+		cmocka_unit_test(test_long_reply),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -25,6 +25,7 @@ http://127.0.0.1:PORT/<mode> makes the agent request /<mode>/health,
   stream      chat: 200 text/event-stream chunks (stream_response on)
   wrongreply  chat_completion_wrong     longreply chat reply: long + ctrl chars
   echo        chat replies with the prompt
+  after       chat replies with the prompt's text after its first ": "
   spa         200 text/html on every GET (the web app), POST 405
   hang        never answers             drip      one byte every 200 ms
   reset       headers + part of the body, then RST
@@ -646,13 +647,15 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "openai":  # the provider's body, passed through as is
             return self.send_fixture("chat_completion_ok_openai")
         reply = json.loads(fx.body("chat_completion_wrong" if mode in (
-            "wrongreply", "longreply", "echo") else "chat_completion_ok"))
+            "wrongreply", "longreply", "echo", "after") else "chat_completion_ok"))
         reply["model"] = model
         if mode == "longreply":
             reply["choices"][0]["message"]["content"] = (
                 "I am\nnot\tsure\x07\x1b[31m what you mean. " + "blah " * 200)
         elif mode == "echo":
             reply["choices"][0]["message"]["content"] = prompt
+        elif mode == "after":  # a reply the test chooses, not an echo
+            reply["choices"][0]["message"]["content"] = prompt.partition(": ")[2]
         return self.send_json(200, compact(reply))
 
 

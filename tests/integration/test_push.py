@@ -44,12 +44,13 @@ class PushURL(KPTestCase):
                          ["status"], "down")
 
     def test_msg_is_escaped_exactly(self):
-        prompt = "a&b=c+d#e%f?g h/i é"
-        t, tok = self.target("webui", "echo", tiers={"chat": {"prompt": prompt}})
+        reply = "a&b=c+d#e%f?g h/i é"
+        t, tok = self.target("webui", "after",
+                             tiers={"chat": {"prompt": "Say: " + reply}})
         res = self.kp(config=self.config([t]))
         self.assert_rc(res, EXIT_OK)
         p = self.assert_down(res, tok["chat"])
-        self.assertEqual(p["msg"], 'reply lacks HEALTHY: "%s"' % prompt)
+        self.assertEqual(p["msg"], 'reply lacks HEALTHY: "%s"' % reply)
         raw = p["record"]["query_raw"]
         self.assertNotIn("+", raw.replace("%2B", ""),
                          "'+' must be percent-encoded (Kuma reads + as space)")

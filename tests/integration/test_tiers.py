@@ -207,15 +207,14 @@ class Judging(KPTestCase):
                          'reply lacks HEALTHY: "Hello! How can I help you today?"')
 
     def test_custom_prompt_and_expect_case_insensitive(self):
-        t, tok = self.target("webui", "echo", tiers={
-            "chat": {"prompt": "Say the word pong, then stop.",
-                     "expect": "PONG"}})
+        prompt = "Say the word pong, then stop: pong."
+        t, tok = self.target("webui", "after", tiers={
+            "chat": {"prompt": prompt, "expect": "PONG"}})
         res = self.kp(config=self.config([t]))
         self.assert_rc(res, EXIT_OK)
         self.assert_up(res, tok["chat"], msg="OK")
         body = json.loads(res.owui[-1]["body"])
-        self.assertEqual(body["messages"][0]["content"],
-                         "Say the word pong, then stop.")
+        self.assertEqual(body["messages"][0]["content"], prompt)
 
     def test_upstream_provider_error(self):
         t, tok = self.target("webui", "upstream401")

@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: MIT
+# uninstall.cmake: cmake -DKP_MANIFEST=FILE -DKP_DIRS=FILE -P uninstall.cmake
+# Removes the files `cmake --install` listed in KP_MANIFEST, then the
+# directories that held only ours: those KP_DIRS lists (the empty secret
+# directory) and kuma-push's own doc directories, each only when empty.
+# Admin files (a key in /etc/kuma-push, /etc/kuma-push.conf) stay.
+if(NOT EXISTS "${KP_MANIFEST}")
+  message(FATAL_ERROR "uninstall: no ${KP_MANIFEST}: run cmake --install first")
+endif()
+file(STRINGS "${KP_MANIFEST}" files)
+set(parents)
+foreach(f IN LISTS files)
+  if(IS_SYMLINK "${f}" OR EXISTS "${f}")
+    message(STATUS "Removing ${f}")
+    file(REMOVE "${f}")
+  else()
+    message(STATUS "Already gone: ${f}")
+  endif()
+  get_filename_component(dir "${f}" DIRECTORY)
+  list(APPEND parents "${dir}")
+endforeach()
+set(dirs)
+if(EXISTS "${KP_DIRS}")
+  file(STRINGS "${KP_DIRS}" dirs)
+endif()
+# Our doc tree: .../doc/kuma-push/examples/cron.d up to .../doc/kuma-push.
+foreach(dir IN LISTS parents)
+  while(dir MATCHES "/doc/kuma-push(/|$)")
+    list(APPEND dirs "${dir}")
+    get_filename_component(dir "${dir}" DIRECTORY)
+  endwhile()
+endforeach()
+list(REMOVE_DUPLICATES dirs)
+# Deepest first, so that a parent is empty when its turn comes.
+list(SORT dirs ORDER DESCENDING)
+foreach(dir IN LISTS dirs)
+  if(IS_DIRECTORY "${dir}")
+    file(GLOB left "${dir}/*" "${dir}/.*")
+    if(left)
+      message(STATUS "Keeping ${dir} (not empty)")
+    else()
+      message(STATUS "Removing ${dir}/")
+      file(REMOVE_RECURSE "${dir}")
+    endif()
+  endif()
+endforeach()
+file(REMOVE "${KP_DIRS}")

@@ -1,5 +1,5 @@
 /*
- * jsonata.h: the JSONata subset of ../shared/jsonata/SUBSET.md, evaluated on
+ * jsonata.h: the JSONata subset (README, "Query language"), evaluated on
  * validated JSON documents exactly as jsonata-js 2.1.1 does, plus Uptime
  * Kuma's comparison of the result ("JSON query" monitor).
  */

@@ -1,7 +1,7 @@
 /*
  * test_jsonata_eval.c: jsonata 2.1.1's answers on its odd corners (the
- * tables of ../shared/jsonata/SUBSET.md, each checked against the real
- * jsonata), JavaScript number text, and Uptime Kuma's comparison.
+ * subset's tables, each checked against the real jsonata with
+ * tests/conformance/reference.js), JavaScript number text, and Kuma's comparison.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -9,15 +9,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
+#include "cert.h"
 #include "json.h"
 #include "util.h"
 
-#define SNIPPET_MAX 120 /* bytes of a body quoted in a msg */
+typedef int (*judge_fn)(const struct check *check,
+			const struct http_response *resp,
+			struct check_result *result, struct kp_err *err);
 
-static const char *const tier_paths[TIER_COUNT] = {
-	"/health", "/api/models?refresh=true", "/api/chat/completions", NULL
+static int judge_health(const struct check *check,
+			const struct http_response *resp,
+			struct check_result *result, struct kp_err *err);
+static int judge_models(const struct check *check,
+			const struct http_response *resp,
+			struct check_result *result, struct kp_err *err);
+
+/*
+ * The check kinds: what each sends and which judge reads the answer. The
+ * rules every kind shares (transport failures, upside_down, certificate,
+ * latency) are applied around the judge, in judge() below.
+ */
+static const struct check_kind {
+	const char *path;     /* after the target URL; NULL: the check's URL */
+	const char *method;   /* NULL: the check's own */
+	bool api_key;         /* sends the target's key */
+	char *(*body)(const struct check *check); /* a JSON body, or NULL */
+	bool only_200;        /* other statuses: down with the body's reason */
+	judge_fn judge;
+} kinds[TIER_COUNT] = {
+	[TIER_HEALTH] = { "/health", "GET", false, NULL, true, judge_health },
+	[TIER_MODELS] = { "/api/models?refresh=true", "GET", true, NULL, true,
+			  judge_models },
+	[TIER_CHAT] = { "/api/chat/completions", "POST", true, check_chat_body,
+			true, check_chat_judge },
+	[TIER_HTTP] = { NULL, NULL, false, NULL, false, check_http_judge },
 };
 
 /* Adds the header line prefix + value. */
@@ -79,20 +107,22 @@ static int prepare_tier(const struct check *check, const struct target *target,
 	size_t n = 0;
 
 	buf_init(&url, 64 * 1024);
-	if (buf_printf(&url, "%s%s", target->url, tier_paths[check->tier]) != KP_OK) {
+	const struct check_kind *kind = &kinds[check->tier];
+
+	if (buf_printf(&url, "%s%s", target->url, kind->path) != KP_OK) {
 		buf_free(&url);
 		return -1;
 	}
 	req->url = buf_steal(&url);
-	req->http.method = check->tier == TIER_CHAT ? "POST" : "GET";
-	if (check->tier != TIER_HEALTH && target->api_key != NULL &&
+	req->http.method = kind->method;
+	if (kind->api_key && target->api_key != NULL &&
 	    add_header(req, &n, "Authorization: Bearer ", target->api_key) != 0)
 		return -1;
-	if (check->tier == TIER_CHAT) {
+	if (kind->body != NULL) {
 		/* libcurl's default form type makes FastAPI answer 422. */
 		if (add_header(req, &n, "Content-Type: ", "application/json") != 0)
 			return -1;
-		req->body = check_chat_body(check);
+		req->body = kind->body(check);
 		if (req->body == NULL)
 			return -1;
 	}
@@ -166,10 +196,9 @@ static bool is_json_type(const char *content_type)
 	       (len > 5 && strcmp(content_type + len - 5, "+json") == 0);
 }
 
-/* The start of a body as one clean line, for messages. */
-static void snippet(const struct http_response *resp, char *out, size_t size)
+void check_snippet(const struct http_response *resp, char *out, size_t size)
 {
-	kp_sanitize_into(out, size < SNIPPET_MAX ? size : SNIPPET_MAX,
+	kp_sanitize_into(out, size < CHECK_SNIPPET_MAX ? size : CHECK_SNIPPET_MAX,
 			 buf_str(&resp->body), resp->body.len);
 }
 
@@ -199,7 +228,7 @@ static void judge_http_error(const struct http_response *resp,
 {
 	struct json_doc *doc = NULL;
 	char *reason = NULL;
-	char body[SNIPPET_MAX];
+	char body[CHECK_SNIPPET_MAX];
 
 	if (json_parse(buf_str(&resp->body), resp->body.len, &doc, NULL) == 0 &&
 	    json_type(doc, 0) == JSON_OBJECT)
@@ -210,7 +239,7 @@ static void judge_http_error(const struct http_response *resp,
 	if (reason != NULL) {
 		check_verdict(result, false, "HTTP %ld: %s", resp->status, reason);
 	} else {
-		snippet(resp, body, sizeof(body));
+		check_snippet(resp, body, sizeof(body));
 		check_verdict(result, false, "HTTP %ld%s%s", resp->status,
 			body[0] ? ": " : "", body);
 	}
@@ -237,19 +266,21 @@ bool check_parse_json_body(const struct http_response *resp,
 	return true;
 }
 
-static int judge_health(const struct http_response *resp,
+static int judge_health(const struct check *check,
+			const struct http_response *resp,
 			struct check_result *result, struct kp_err *err)
 {
 	struct json_doc *doc = NULL;
-	char raw[SNIPPET_MAX];
+	char raw[CHECK_SNIPPET_MAX];
 
+	(void)check;
 	if (!check_parse_json_body(resp, &doc, result, err))
 		return err->status == KP_ENOMEM ? -1 : 0;
 	if (json_type(doc, 0) == JSON_OBJECT &&
 	    json_type(doc, json_get(doc, 0, "status")) == JSON_TRUE) {
 		check_verdict(result, true, "OK");
 	} else {
-		snippet(resp, raw, sizeof(raw));
+		check_snippet(resp, raw, sizeof(raw));
 		check_verdict(result, false, "health status is not true: %s", raw);
 	}
 	json_free(doc);
@@ -262,7 +293,7 @@ static int judge_models(const struct check *check,
 {
 	struct json_doc *doc = NULL;
 	struct kp_err reason = { KP_OK, "" };
-	char counted[32] = "";
+	char counted[32] = "", missing[CHECK_MSG_MAX];
 	bool pass = false;
 	int data;
 
@@ -272,45 +303,23 @@ static int judge_models(const struct check *check,
 	if (json_type(doc, 0) == JSON_OBJECT && json_type(doc, data) == JSON_ARRAY)
 		snprintf(counted, sizeof(counted), "%zu model%s",
 			 json_count(doc, data), json_count(doc, data) == 1 ? "" : "s");
-	if (jsonata_kuma_check(check->query, doc, check->expected, check->op,
-			       &pass, NULL, 0, &reason) != 0) {
+	if (check_missing_models(check, doc, data, missing, sizeof(missing), err) != 0 ||
+	    check_query(check, doc, &pass, &reason) != 0) {
 		json_free(doc);
-		*err = reason;
+		if (reason.status == KP_ENOMEM)
+			*err = reason;
 		return -1;
 	}
 	json_free(doc);
-	if (pass)
+	/* Both must hold; the list comes first, it is the likelier news. */
+	if (missing[0] != '\0')
+		check_verdict(result, false, "%s", missing);
+	else if (pass)
 		check_verdict(result, true, "%s", counted[0] ? counted : "query holds");
 	else
 		check_verdict(result, false, "%s%s%s", counted, counted[0] ? ": " : "",
 			reason.msg);
 	return 0;
-}
-
-static void judge_generic(const struct check *check,
-			  const struct http_response *resp,
-			  struct check_result *result)
-{
-	if (resp->status < check->status_min || resp->status > check->status_max) {
-		char body[SNIPPET_MAX];
-
-		snippet(resp, body, sizeof(body));
-		if (check->status_min == check->status_max)
-			check_verdict(result, false, "HTTP %ld (expected %d)%s%s", resp->status,
-				check->status_min, body[0] ? ": " : "", body);
-		else
-			check_verdict(result, false, "HTTP %ld (expected %d-%d)%s%s",
-				resp->status, check->status_min, check->status_max,
-				body[0] ? ": " : "", body);
-		return;
-	}
-	if (check->keyword != NULL &&
-	    strstr(buf_str(&resp->body), check->keyword) == NULL) {
-		check_verdict(result, false, "keyword \"%s\" not found (HTTP %ld)",
-			check->keyword, resp->status);
-		return;
-	}
-	check_verdict(result, true, "HTTP %ld", resp->status);
 }
 
 static int judge(const struct check *check, const struct http_response *resp,
@@ -327,6 +336,58 @@ int check_judge(const struct check *check, const struct http_response *resp,
 	return rc;
 }
 
+/* The kind's own verdict, transport failures first. */
+static int judge_kind(const struct check *check, const struct http_response *resp,
+		      struct check_result *result, struct kp_err *err)
+{
+	if (resp->failure != HTTP_FAIL_NONE) {
+		check_verdict(result, false, "%s", resp->error);
+		if (resp->failure == HTTP_FAIL_NOMEM)
+			return kp_err_nomem(err);
+		return 0;
+	}
+	if ((unsigned)check->tier >= TIER_COUNT)
+		return kp_err_set(err, KP_EINTERNAL, "unknown tier %d", (int)check->tier);
+	if (kinds[check->tier].only_200 && resp->status != 200) {
+		judge_http_error(resp, result);
+		return 0;
+	}
+	return kinds[check->tier].judge(check, resp, result, err);
+}
+
+/* Kuma's "Upside Down Mode": everything inverted, transport failures too. */
+static void upside_down(struct check_result *result)
+{
+	char msg[CHECK_MSG_MAX];
+
+	snprintf(msg, sizeof(msg), "%s", result->msg);
+	check_verdict(result, !result->up, "upside down: %s", msg);
+}
+
+/*
+ * The thresholds every kind shares turn an up result down; the up msg is
+ * kept in real_msg for --json. A certificate first: it will not heal by
+ * itself, a slow answer may.
+ */
+static void thresholds(const struct check *check, struct check_result *result)
+{
+	char why[CHECK_MSG_MAX];
+	long max_ms = (long)(check->net.max_latency_s * 1000.0 + 0.5);
+
+	if (!result->up)
+		return;
+	if (!cert_expiry_msg(result->cert_not_after, (int64_t)time(NULL),
+			     check->net.tls_expiry_warn_days, why, sizeof(why))) {
+		if (check->net.max_latency_s <= 0 ||
+		    result->timings.total_ms <= check->net.max_latency_s * 1000.0)
+			return;
+		snprintf(why, sizeof(why), "slow: %ld ms > %ld ms",
+			 (long)(result->timings.total_ms + 0.5), max_ms);
+	}
+	snprintf(result->real_msg, sizeof(result->real_msg), "%s", result->msg);
+	check_verdict(result, false, "%s", why);
+}
+
 static int judge(const struct check *check, const struct http_response *resp,
 		 struct check_result *result, struct kp_err *err)
 {
@@ -335,33 +396,16 @@ static int judge(const struct check *check, const struct http_response *resp,
 	memset(result, 0, sizeof(*result));
 	result->http_status = resp->status;
 	result->timings = resp->timings;
+	result->cert_not_after = resp->cert_not_after;
 	/* Kuma stores ping=0 as "no ping"; only skipped tiers send none, so
 	 * a failure before any timing (a name that does not resolve) is 1. */
 	result->ping_ms = (long)(total + 0.5);
 	if (result->ping_ms < 1)
 		result->ping_ms = 1;
-	if (resp->failure != HTTP_FAIL_NONE) {
-		check_verdict(result, false, "%s", resp->error);
-		if (resp->failure == HTTP_FAIL_NOMEM)
-			return kp_err_nomem(err);
-		return 0;
-	}
-	if (check->tier == TIER_HTTP) {
-		judge_generic(check, resp, result);
-		return 0;
-	}
-	if (resp->status != 200) {
-		judge_http_error(resp, result);
-		return 0;
-	}
-	switch (check->tier) {
-	case TIER_HEALTH:
-		return judge_health(resp, result, err);
-	case TIER_MODELS:
-		return judge_models(check, resp, result, err);
-	case TIER_CHAT:
-		return check_chat_judge(check, resp, result, err);
-	default:
-		return kp_err_set(err, KP_EINTERNAL, "unknown tier %d", (int)check->tier);
-	}
+	if (judge_kind(check, resp, result, err) != 0)
+		return -1;
+	if (check->upside_down)
+		upside_down(result);
+	thresholds(check, result);
+	return 0;
 }

@@ -6,6 +6,7 @@
 #define KP_CHECK_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "err.h"
@@ -29,6 +30,12 @@ struct check_result {
 	long ping_ms;   /* whole ms, at least 1; -1 for a skipped tier */
 	long http_status; /* 0 when there was no response */
 	struct http_timings timings;
+	int64_t cert_not_after; /* the peer chain's earliest notAfter (Unix
+				   seconds); 0: no TLS or unknown */
+	char real_msg[CHECK_MSG_MAX]; /* "": as judged; else a threshold
+					 (certificate, max_latency) turned
+					 this up result down, and this was
+					 its up msg */
 };
 
 /*

@@ -10,6 +10,11 @@
 
 #include "check.h"
 
+#define CHECK_SNIPPET_MAX 120 /* bytes of a body quoted in a msg */
+
+/* The start of a body as one clean line, for messages. */
+void check_snippet(const struct http_response *resp, char *out, size_t size);
+
 /* Sets result's verdict; msg is formatted, sanitised and capped. */
 void check_verdict(struct check_result *result, bool up, const char *fmt, ...)
 	KP_PRINTF(3, 4);
@@ -25,6 +30,20 @@ bool check_parse_json_body(const struct http_response *resp,
 /* The chat tier (check_chat.c): the request body (NULL on OOM) and judge. */
 char *check_chat_body(const struct check *check);
 int check_chat_judge(const struct check *check,
+		     const struct http_response *resp,
+		     struct check_result *result, struct kp_err *err);
+
+/* check_body.c. The check's JSON query on doc, by its compare rule. */
+int check_query(const struct check *check, const struct json_doc *doc,
+		bool *pass, struct kp_err *reason);
+/*
+ * models.require against data (the models array node): out receives
+ * "missing 1 of 2 models: gpt-4o", or "" when all are listed. -1 on OOM.
+ */
+int check_missing_models(const struct check *check, const struct json_doc *doc,
+			 int data, char *out, size_t size, struct kp_err *err);
+/* A generic check: status, keyword, regex, query. */
+int check_http_judge(const struct check *check,
 		     const struct http_response *resp,
 		     struct check_result *result, struct kp_err *err);
 

@@ -189,6 +189,13 @@ static void check_free(struct check *c)
 	free(c->headers);
 	free(c->body);
 	free(c->keyword);
+	for (i = 0; i < c->n_require; i++)
+		free(c->require[i]);
+	free(c->require);
+	if (c->regex != NULL)
+		regfree(c->regex);
+	free(c->regex);
+	free(c->regex_src);
 }
 
 void config_free(struct config *cfg)

@@ -6,6 +6,7 @@
 #ifndef KP_CONFIG_H
 #define KP_CONFIG_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -19,6 +20,9 @@ enum tier { TIER_HEALTH = 0, TIER_MODELS, TIER_CHAT, TIER_HTTP, TIER_COUNT };
 const char *tier_name(enum tier tier);
 
 enum ip_version { IP_ANY = 0, IP_V4, IP_V6 };
+
+/* How a JSON query's result meets expected: Uptime Kuma 2.x or 1.23. */
+enum query_compare { COMPARE_KUMA2 = 0, COMPARE_KUMA1 };
 
 /*
  * Network settings: `defaults` block, overridable in a target, then in a
@@ -46,6 +50,9 @@ struct net_opts {
 	double interval_s;         /* loop mode: default 60 */
 	double jitter_s;           /* loop mode: default 10 % of interval; always
 				      >= 0 after config_load (derived there) */
+	double max_latency_s;      /* an up check slower than this is down; 0: none */
+	int tls_expiry_warn_days;  /* a certificate closer to its end is down
+				      (a push: a warning); default 14, 0: off */
 };
 
 /* An Open WebUI instance. */
@@ -70,10 +77,16 @@ struct check {
 	struct net_opts net;
 	int line;            /* config line of the tier block */
 
-	/* TIER_MODELS */
+	/* The JSON query: TIER_MODELS (default "$count(data[*])>0") and
+	 * TIER_HTTP (NULL: none). */
 	struct jsonata_prog *query;  /* compiled at load */
 	char *expected;              /* default "true" */
 	enum jsonata_op op;          /* default "==" */
+	enum query_compare compare;  /* default kuma2 */
+
+	/* TIER_MODELS */
+	char **require;              /* ids that must be in data[].id */
+	size_t n_require;
 
 	/* TIER_CHAT */
 	char *model;                 /* required */
@@ -89,6 +102,11 @@ struct check {
 	char *body;                  /* NULL: none */
 	int status_min, status_max;  /* accepted statuses; default 200-299 */
 	char *keyword;               /* NULL: not checked */
+	bool invert_keyword;         /* down when the keyword is present */
+	regex_t *regex;              /* POSIX ERE, compiled at load; NULL: none */
+	char *regex_src;             /* its text, for messages */
+	bool invert_regex;           /* down when it matches */
+	bool upside_down;            /* the verdict is inverted */
 };
 
 struct config {

@@ -20,9 +20,12 @@ static const char *const root_keys[] = {
 	"lock_file", "metrics_file", "log",	    "max_parallel", NULL};
 static const char *const kuma_keys[] = {"url", NULL};
 static const char *const no_keys[] = {NULL};
-static const char *const check_keys[] = {"name", "url",	   "method",
-					 "headers", "body", "push",
-					 "status", "keyword", NULL};
+static const char *const check_keys[] = {
+	"name",	       "url",	       "method",      "headers",
+	"body",	       "push",	       "status",      "keyword",
+	"invert_keyword", "regex",     "invert_regex", "upside_down",
+	"query",       "expected",     "operator",    "compare",
+	NULL};
 
 bool cfg_has_ctl(const char *s)
 {
@@ -235,6 +238,11 @@ static void load_kuma(struct loader *ld, struct config *cfg,
 		return;
 	}
 	cfg_keys(ld, blk, kuma_keys, NET_CHECK, layer);
+	if (layer->set[NK_MAX_LATENCY] != NULL) {
+		cfg_error(ld, layer->set[NK_MAX_LATENCY],
+			  "max_latency applies to checks, not to pushes");
+		layer->set[NK_MAX_LATENCY] = NULL;
+	}
 	v = cfg_string(ld, blk, "url", CFG_NONEMPTY, &m);
 	if (v != NULL) {
 		cfg->kuma_url = cfg_url(ld, m, v, true);
@@ -446,9 +454,7 @@ static void load_check(struct loader *ld, struct config *cfg,
 		cfg_nomem(ld);
 	c->push_url = cfg_push(ld, cfg, blk);
 	load_status(ld, c, config_setting_get_member(blk, "status"));
-	v = cfg_string(ld, blk, "keyword", CFG_NONEMPTY, NULL);
-	if (v != NULL && (c->keyword = kp_strdup(v)) == NULL)
-		cfg_nomem(ld);
+	cfg_body_rules(ld, c, blk);
 	if (net_compose(ld, &c->net, layers, 2) != 0)
 		cfg_nomem(ld);
 }

@@ -134,6 +134,19 @@ void *cfg_zalloc(size_t n, size_t size);
 void cfg_target(struct loader *ld, struct config *cfg, size_t idx,
 		const config_setting_t *blk, const struct net_layer *defaults);
 
+/*
+ * config_check.c: how a check judges. cfg_query: query (default_query when
+ * absent; NULL: none), expected, operator, compare. cfg_require:
+ * models.require. cfg_body_rules: a generic check's keyword, regex,
+ * their inversions, upside_down and its query.
+ */
+void cfg_query(struct loader *ld, struct check *c, const config_setting_t *blk,
+	       const char *default_query);
+void cfg_require(struct loader *ld, struct check *c,
+		 const config_setting_t *blk);
+void cfg_body_rules(struct loader *ld, struct check *c,
+		    const config_setting_t *blk);
+
 /* config_scan.c: finds the integer literals libconfig truncates. */
 int cfg_scan_overflows(struct loader *ld, const char *file, const char *text,
 		       size_t len);
@@ -163,6 +176,8 @@ enum net_key {
 	NK_FOLLOW_REDIRECTS,
 	NK_INTERVAL,
 	NK_JITTER,
+	NK_MAX_LATENCY,
+	NK_TLS_EXPIRY_WARN,
 	NK_COUNT
 };
 

@@ -72,6 +72,11 @@ static const struct net_key_def net_keys[NK_COUNT] = {
 	/* -1: not set at any level, derived from the interval in net_compose */
 	[NK_JITTER] = {"jitter", NET_SECONDS, 0, false, 86400, " s", -1,
 		       OFF(jitter_s)},
+	/* 0, the default, is "none"; a set value must be above it */
+	[NK_MAX_LATENCY] = {"max_latency", NET_SECONDS, 0, true, 3600, " s", 0,
+			    OFF(max_latency_s)},
+	[NK_TLS_EXPIRY_WARN] = {"tls_expiry_warn", NET_INT, 0, false, 3650,
+				" days", 14, OFF(tls_expiry_warn_days)},
 };
 
 int net_key_find(const char *name)
@@ -89,7 +94,7 @@ const char *net_key_list(void)
 	return "timeout, connect_timeout, retries, retry_delay, max_body, "
 	       "tls_verify, insecure, ca_file, ca_path, client_cert, "
 	       "client_key, proxy, ip_version, resolve, follow_redirects, "
-	       "interval, jitter";
+	       "interval, jitter, max_latency, tls_expiry_warn";
 }
 
 static bool port_ok(const char *s, size_t n)
@@ -365,6 +370,8 @@ static void net_defaults(struct net_opts *out)
 	out->follow_redirects = net_keys[NK_FOLLOW_REDIRECTS].def != 0;
 	out->interval_s = net_keys[NK_INTERVAL].def;
 	out->jitter_s = net_keys[NK_JITTER].def;
+	out->max_latency_s = net_keys[NK_MAX_LATENCY].def;
+	out->tls_expiry_warn_days = (int)net_keys[NK_TLS_EXPIRY_WARN].def;
 }
 
 static int net_apply(struct loader *ld, struct net_opts *out, int key,

@@ -13,7 +13,6 @@
 
 #define KEY_MAX 4096 /* bytes of an API key */
 #define DEFAULT_QUERY "$count(data[*])>0"
-#define DEFAULT_EXPECTED "true"
 #define DEFAULT_PROMPT "Respond with the word HEALTHY"
 #define DEFAULT_EXPECT "HEALTHY"
 
@@ -21,8 +20,9 @@ static const char *const target_keys[] = {
 	"name",	  "url",    "api_key", "api_key_file", "api_key_env",
 	"health", "models", "chat",    NULL};
 static const char *const health_keys[] = {"push", NULL};
-static const char *const models_keys[] = {"push", "query", "expected",
-					  "operator", NULL};
+static const char *const models_keys[] = {"push",     "query",   "expected",
+					  "operator", "compare", "require",
+					  NULL};
 static const char *const chat_keys[] = {"push",   "model", "prompt",
 					"expect", "match", NULL};
 
@@ -191,36 +191,8 @@ static enum key_state load_key(struct loader *ld, struct target *t,
 static void load_models(struct loader *ld, struct check *c,
 			const config_setting_t *blk)
 {
-	const config_setting_t *m;
-	const char *v;
-	struct jsonata_err jerr;
-
-	v = cfg_string(ld, blk, "query", CFG_NONEMPTY, &m);
-	if (v != NULL || m == NULL) {
-		memset(&jerr, 0, sizeof(jerr));
-		c->query = jsonata_compile(v ? v : DEFAULT_QUERY, &jerr);
-		if (c->query == NULL && strcmp(jerr.code, "K0003") == 0)
-			cfg_nomem(ld);
-		/* K0001 messages name the construct and its column already. */
-		else if (c->query == NULL && jerr.position > 0 &&
-			 strcmp(jerr.code, "K0001") != 0)
-			cfg_error_in(ld, m ? m : blk, m ? NULL : "query",
-				     "%s at column %d: %s", jerr.code,
-				     jerr.position, jerr.msg);
-		else if (c->query == NULL)
-			cfg_error_in(ld, m ? m : blk, m ? NULL : "query",
-				     "%s: %s", jerr.code, jerr.msg);
-	}
-	v = cfg_string(ld, blk, "expected", 0, &m);
-	if ((v != NULL || m == NULL) &&
-	    (c->expected = kp_strdup(v ? v : DEFAULT_EXPECTED)) == NULL)
-		cfg_nomem(ld);
-	c->op = JSONATA_OP_EQ;
-	v = cfg_string(ld, blk, "operator", 0, &m);
-	if (v != NULL && !jsonata_op_parse(v, &c->op))
-		cfg_error(ld, m, "unknown operator \"%s\" (expected ==, !=, <, "
-				 "<=, >, >= or contains)",
-			  v);
+	cfg_query(ld, c, blk, DEFAULT_QUERY);
+	cfg_require(ld, c, blk);
 }
 
 static void load_chat(struct loader *ld, struct check *c,

@@ -13,6 +13,7 @@
 
 #include <curl/curl.h>
 
+#include "cert.h"
 #include "util.h"
 
 #define HTTP_MAX_REDIRECTS 5L
@@ -193,6 +194,7 @@ static int job_setopt_tls(struct http_job *job, struct kp_err *err)
 	const struct net_opts *net = job->req->net;
 	bool verify = net->tls_verify && !net->insecure;
 
+	SETOPT(CURLOPT_CERTINFO, 1L); /* tls_expiry_warn reads the chain */
 	SETOPT(CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
 	SETOPT(CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
 	if (net->ca_file != NULL)
@@ -327,6 +329,26 @@ static double info_ms(CURL *easy, CURLINFO info)
 	return (double)us / 1000.0;
 }
 
+/* The earliest "Expire date" of the chain libcurl saw, or 0. */
+static int64_t chain_not_after(CURL *easy)
+{
+	struct curl_certinfo *info = NULL;
+	const struct curl_slist *e;
+	int64_t t, earliest = 0;
+	int i;
+
+	if (curl_easy_getinfo(easy, CURLINFO_CERTINFO, &info) != CURLE_OK ||
+	    info == NULL)
+		return 0;
+	for (i = 0; i < info->num_of_certs; i++)
+		for (e = info->certinfo[i]; e != NULL; e = e->next)
+			if (strncmp(e->data, "Expire date:", 12) == 0 &&
+			    cert_parse_time(e->data + 12, &t) &&
+			    (earliest == 0 || t < earliest))
+				earliest = t;
+	return earliest;
+}
+
 static void job_collect_info(struct http_job *job)
 {
 	CURL *easy = job->easy;
@@ -350,6 +372,7 @@ static void job_collect_info(struct http_job *job)
 	resp->timings.tls_ms = info_ms(easy, CURLINFO_APPCONNECT_TIME_T);
 	resp->timings.first_byte_ms = info_ms(easy, CURLINFO_STARTTRANSFER_TIME_T);
 	resp->timings.total_ms = info_ms(easy, CURLINFO_TOTAL_TIME_T);
+	resp->cert_not_after = chain_not_after(easy);
 	/* A reused connection reports connect 0 after a non-zero lookup:
 	 * keep the phases cumulative, as they are everywhere else. */
 	if (resp->timings.connect_ms < resp->timings.dns_ms)

@@ -56,6 +56,8 @@ struct http_response {
 	enum http_failure failure;
 	char error[256];           /* one clean line when failure != NONE */
 	struct http_timings timings;
+	int64_t cert_not_after;    /* earliest notAfter of the peer's chain
+				      (Unix s); 0: no TLS, or not known */
 };
 
 /*

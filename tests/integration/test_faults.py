@@ -235,7 +235,7 @@ def make_certs(d):
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
           "-nodes"]
     ssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem",
-        "-days", "2", "-subj", "/CN=kuma-push test CA")
+        "-days", "400", "-subj", "/CN=kuma-push test CA")
     for name, san in (("good", "DNS:localhost,IP:127.0.0.1"),
                       ("wronghost", "DNS:other.example")):
         ssl("req", *ec, "-keyout", name + ".key", "-out", name + ".csr",
@@ -244,9 +244,9 @@ def make_certs(d):
             f.write("subjectAltName=%s\n" % san)
         ssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem",
             "-CAkey", "ca.key", "-CAcreateserial", "-out", name + ".pem",
-            "-days", "2", "-extfile", name + ".ext")
+            "-days", "400", "-extfile", name + ".ext")
     ssl("req", "-x509", *ec, "-keyout", "self.key", "-out", "self.pem",
-        "-days", "2", "-subj", "/CN=127.0.0.1",
+        "-days", "400", "-subj", "/CN=127.0.0.1",
         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1")
     return {n: (os.path.join(d, n + ".pem"), os.path.join(d, n + ".key"))
             for n in ("good", "wronghost", "self")}

@@ -259,7 +259,7 @@ static const struct broken_case broken_cases[] = {
 	  "here: push, timeout, connect_timeout, retries, retry_delay, "
 	  "max_body, tls_verify, insecure, ca_file, ca_path, client_cert, "
 	  "client_key, proxy, ip_version, resolve, follow_redirects, "
-	  "interval, jitter)"}},
+	  "interval, jitter, max_latency, tls_expiry_warn)"}},
 	{"bad_wrong_type.conf",
 	 {"2: defaults.timeout: expected a number, got a string"}},
 	{"bad_range.conf",
@@ -340,7 +340,8 @@ static const struct broken_case broken_cases[] = {
 	 {"2: kuma.colour: unknown setting \"colour\" (allowed here: url, "
 	  "timeout, connect_timeout, retries, retry_delay, max_body, "
 	  "tls_verify, insecure, ca_file, ca_path, client_cert, client_key, "
-	  "proxy, ip_version, resolve, follow_redirects, interval, jitter)",
+	  "proxy, ip_version, resolve, follow_redirects, interval, jitter, "
+	  "max_latency, tls_expiry_warn)",
 	  "4: defaults.timeout: -1 is out of range (must be 0.001 to 3600 "
 	  "s)",
 	  "5: defaults.retries: expected an integer, got 2.5",

@@ -7,18 +7,32 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-static void default_path(char *path, size_t size)
+void lock_default_path(char *path, size_t size, const char *const *run_dirs)
 {
+	/* OpenWrt and older systems have /var/run but no /run. */
+	static const char *const builtin[] = {"/run", "/var/run", NULL};
 	const char *runtime = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+	size_t i;
 
-	if (geteuid() == 0)
-		snprintf(path, size, "/run/kuma-push.lock");
-	else if (runtime != NULL && runtime[0] == '/')
+	if (run_dirs == NULL)
+		run_dirs = builtin;
+	if (geteuid() == 0) {
+		for (i = 0; run_dirs[i] != NULL; i++) {
+			if (stat(run_dirs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+				snprintf(path, size, "%s/kuma-push.lock",
+					 run_dirs[i]);
+				return;
+			}
+		}
+	} else if (runtime != NULL && runtime[0] == '/') {
 		snprintf(path, size, "%s/kuma-push.lock", runtime);
-	else
-		snprintf(path, size, "/tmp/kuma-push-%ld.lock", (long)geteuid());
+		return;
+	}
+	snprintf(path, size, "/tmp/kuma-push-%ld.lock", (long)geteuid());
 }
 
 /* The pid the holder wrote, or 0 when unknown. */
@@ -40,7 +54,7 @@ int lock_acquire(const char *path, struct kp_err *err)
 	long holder;
 
 	if (path == NULL) {
-		default_path(fallback, sizeof(fallback));
+		lock_default_path(fallback, sizeof(fallback), NULL);
 		path = fallback;
 	}
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);

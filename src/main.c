@@ -7,6 +7,7 @@
 #include "config.h"
 #include "http.h"
 #include "log.h"
+#include "monitors.h"
 #include "query_cmd.h"
 
 /* config_load's per-problem lines: each already "FILE:LINE: ...". */
@@ -48,6 +49,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "query") == 0)
 		return query_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "monitors") == 0)
+		return monitors_main(argc - 1, argv + 1);
 	if (cli_parse(argc, argv, &opts, &code) == CLI_EXIT)
 		return code;
 	log_init(level_for(opts.verbosity), LOG_SINK_STDERR);

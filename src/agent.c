@@ -91,6 +91,7 @@ static struct config *reload(struct config *cfg, const struct cli_opts *opts,
 		return cfg;
 	}
 	log_info("configuration reloaded from %s", opts->config_path);
+	log_set_redactor(fresh->redact); /* before the old one is freed */
 	config_free(cfg);
 	return fresh;
 }

@@ -14,6 +14,8 @@
 #include "buf.h"
 #include "cert.h"
 #include "json.h"
+#include "push.h"
+#include "redact.h"
 #include "util.h"
 
 typedef int (*judge_fn)(const struct check *check,
@@ -152,28 +154,59 @@ int check_prepare(const struct check *check, const struct target *target,
 	return 0;
 }
 
+/* explicit_bzero: a memset before free is removed by the compiler. */
+static void wipe_free(char *s)
+{
+	if (s != NULL)
+		explicit_bzero(s, strlen(s));
+	free(s);
+}
+
 void check_request_free(struct check_request *req)
 {
 	size_t i;
 
 	free(req->url);
 	free(req->body);
+	/* Header lines carry the API key and configured header values. */
 	for (i = 0; i < sizeof(req->header_lines) / sizeof(req->header_lines[0]); i++)
-		free(req->header_lines[i]);
+		wipe_free(req->header_lines[i]);
 	if (req->extra_headers != NULL)
 		for (i = 0; i < req->http.n_headers; i++)
-			free(req->extra_headers[i]);
+			wipe_free(req->extra_headers[i]);
 	free(req->extra_headers);
 	memset(req, 0, sizeof(*req));
 }
 
 void check_skip(struct check_result *result, const char *health_msg)
 {
+	static const char head[] = "skipped: health down (";
+	char reason[CHECK_MSG_MAX];
+	size_t n;
+
 	memset(result, 0, sizeof(*result));
 	result->up = false;
 	result->ping_ms = -1;
-	snprintf(result->msg, sizeof(result->msg), "skipped: health down (%s)",
-		 health_msg);
+	/* Cut the reason, not the message: the closing ')' stays. */
+	kp_sanitize_chars(reason, sizeof(reason), health_msg,
+			  PUSH_MSG_MAX - (sizeof(head) - 1) - 1);
+	/* head + at most 227 characters of 4 bytes + ")" fits CHECK_MSG_MAX. */
+	memcpy(result->msg, head, sizeof(head) - 1);
+	n = strlen(reason);
+	memcpy(result->msg + sizeof(head) - 1, reason, n);
+	memcpy(result->msg + sizeof(head) - 1 + n, ")", 2);
+}
+
+/* Final form of a msg: clean UTF-8, at most PUSH_MSG_MAX characters, no
+ * trailing space: exactly what Kuma stores, and what -v and --json show. */
+static void finish_msg(char *msg)
+{
+	size_t len;
+
+	kp_utf8_cut(msg, PUSH_MSG_MAX);
+	len = strlen(msg);
+	while (len > 0 && msg[len - 1] == ' ')
+		msg[--len] = '\0';
 }
 
 void check_verdict(struct check_result *result, bool up, const char *fmt, ...)
@@ -186,6 +219,23 @@ void check_verdict(struct check_result *result, bool up, const char *fmt, ...)
 	va_end(ap);
 	result->up = up;
 	kp_sanitize_into(result->msg, sizeof(result->msg), raw, strlen(raw));
+	finish_msg(result->msg);
+}
+
+void check_quote(const struct check *check, const char *text, size_t len,
+		 size_t max_chars, char *out, size_t size)
+{
+	struct buf masked;
+
+	buf_init(&masked, 16 * 1024 * 1024);
+	if (redact_append(check->redact, &masked, text, len) != KP_OK) {
+		buf_free(&masked);
+		snprintf(out, size, "%s", REDACT_MASK);
+		return;
+	}
+	kp_sanitize_into(out, size, buf_str(&masked), masked.len);
+	kp_utf8_cut(out, max_chars);
+	buf_free(&masked);
 }
 
 static bool is_json_type(const char *content_type)
@@ -196,10 +246,13 @@ static bool is_json_type(const char *content_type)
 	       (len > 5 && strcmp(content_type + len - 5, "+json") == 0);
 }
 
-void check_snippet(const struct http_response *resp, char *out, size_t size)
+void check_snippet(const struct check *check, const struct http_response *resp,
+		   char *out, size_t size)
 {
-	kp_sanitize_into(out, size < CHECK_SNIPPET_MAX ? size : CHECK_SNIPPET_MAX,
-			 buf_str(&resp->body), resp->body.len);
+	/* Read no more than a msg can show: bodies may be megabytes. */
+	size_t len = resp->body.len < 64 * 1024 ? resp->body.len : 64 * 1024;
+
+	check_quote(check, buf_str(&resp->body), len, PUSH_MSG_MAX, out, size);
 }
 
 /*
@@ -223,7 +276,8 @@ static char *error_reason(const struct json_doc *doc)
 	return json_string(doc, json_get(doc, 0, "message"));
 }
 
-static void judge_http_error(const struct http_response *resp,
+static void judge_http_error(const struct check *check,
+			     const struct http_response *resp,
 			     struct check_result *result)
 {
 	struct json_doc *doc = NULL;
@@ -237,9 +291,11 @@ static void judge_http_error(const struct http_response *resp,
 	/* Open WebUI's detail already names an auth problem in its words:
 	 * "Not authenticated", "Use of API key is not enabled ...". */
 	if (reason != NULL) {
-		check_verdict(result, false, "HTTP %ld: %s", resp->status, reason);
+		check_quote(check, reason, strlen(reason), PUSH_MSG_MAX, body,
+			    sizeof(body));
+		check_verdict(result, false, "HTTP %ld: %s", resp->status, body);
 	} else {
-		check_snippet(resp, body, sizeof(body));
+		check_snippet(check, resp, body, sizeof(body));
 		check_verdict(result, false, "HTTP %ld%s%s", resp->status,
 			body[0] ? ": " : "", body);
 	}
@@ -273,14 +329,13 @@ static int judge_health(const struct check *check,
 	struct json_doc *doc = NULL;
 	char raw[CHECK_SNIPPET_MAX];
 
-	(void)check;
 	if (!check_parse_json_body(resp, &doc, result, err))
 		return err->status == KP_ENOMEM ? -1 : 0;
 	if (json_type(doc, 0) == JSON_OBJECT &&
 	    json_type(doc, json_get(doc, 0, "status")) == JSON_TRUE) {
 		check_verdict(result, true, "OK");
 	} else {
-		check_snippet(resp, raw, sizeof(raw));
+		check_snippet(check, resp, raw, sizeof(raw));
 		check_verdict(result, false, "health status is not true: %s", raw);
 	}
 	json_free(doc);
@@ -331,6 +386,15 @@ int check_judge(const struct check *check, const struct http_response *resp,
 	struct kp_err local = { KP_OK, "" };
 	int rc = judge(check, resp, result, &local);
 
+	/* Whatever the judges quoted (curl's error text too) passes the
+	 * config's redactor once more before anyone sees it. */
+	redact_in_place(check->redact, result->msg, sizeof(result->msg));
+	finish_msg(result->msg);
+	redact_in_place(check->redact, result->real_msg, sizeof(result->real_msg));
+	finish_msg(result->real_msg);
+	/* Kuma records no ping for a failure, nor should we chart one. */
+	if (!result->up)
+		result->ping_ms = -1;
 	if (rc != 0 && err != NULL)
 		*err = local;
 	return rc;
@@ -349,7 +413,7 @@ static int judge_kind(const struct check *check, const struct http_response *res
 	if ((unsigned)check->tier >= TIER_COUNT)
 		return kp_err_set(err, KP_EINTERNAL, "unknown tier %d", (int)check->tier);
 	if (kinds[check->tier].only_200 && resp->status != 200) {
-		judge_http_error(resp, result);
+		judge_http_error(check, resp, result);
 		return 0;
 	}
 	return kinds[check->tier].judge(check, resp, result, err);
@@ -397,8 +461,8 @@ static int judge(const struct check *check, const struct http_response *resp,
 	result->http_status = resp->status;
 	result->timings = resp->timings;
 	result->cert_not_after = resp->cert_not_after;
-	/* Kuma stores ping=0 as "no ping"; only skipped tiers send none, so
-	 * a failure before any timing (a name that does not resolve) is 1. */
+	/* Kuma stores ping=0 as "no ping": an up result's ping is at least 1
+	 * (a down one has none, see check_judge). */
 	result->ping_ms = (long)(total + 0.5);
 	if (result->ping_ms < 1)
 		result->ping_ms = 1;

@@ -12,7 +12,8 @@
 #include "err.h"
 #include "http.h"
 
-#define CHECK_MSG_MAX 256
+/* Bytes of a msg: PUSH_MSG_MAX characters of up to 4 bytes, and a NUL. */
+#define CHECK_MSG_MAX (250 * 4 + 1)
 
 /* One attempt's request; owns its strings. */
 struct check_request {
@@ -26,8 +27,10 @@ struct check_request {
 
 struct check_result {
 	bool up;
-	char msg[CHECK_MSG_MAX];
-	long ping_ms;   /* whole ms, at least 1; -1 for a skipped tier */
+	char msg[CHECK_MSG_MAX]; /* final: valid UTF-8, <= PUSH_MSG_MAX
+				    characters, secrets masked; pushed as is */
+	long ping_ms;   /* whole ms, at least 1; -1 when down or skipped
+			   (Kuma records no ping for a failure) */
 	long http_status; /* 0 when there was no response */
 	struct http_timings timings;
 	int64_t cert_not_after; /* the peer chain's earliest notAfter (Unix

@@ -130,7 +130,7 @@ static void status_down(const struct check *check,
 {
 	char body[CHECK_SNIPPET_MAX];
 
-	check_snippet(resp, body, sizeof(body));
+	check_snippet(check, resp, body, sizeof(body));
 	if (check->status_min == check->status_max)
 		check_verdict(result, false, "HTTP %ld (expected %d)%s%s",
 			      resp->status, check->status_min,

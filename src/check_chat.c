@@ -13,7 +13,7 @@
 #include "json_write.h"
 #include "util.h"
 
-#define SNIPPET_MAX 121 /* bytes of the reply quoted in a msg, and a NUL */
+#define QUOTE_CHARS 120 /* characters of the reply quoted in a msg */
 
 char *check_chat_body(const struct check *check)
 {
@@ -62,7 +62,7 @@ static char *string_value(const struct json_doc *doc, int node, size_t *len,
 static void judge_text(const struct check *check, char *text, size_t len,
 		       struct check_result *result)
 {
-	char start[SNIPPET_MAX];
+	char start[CHECK_MSG_MAX];
 
 	len = chat_strip_reasoning(text, len);
 	if (chat_echoes(text, len, check->prompt)) {
@@ -73,7 +73,9 @@ static void judge_text(const struct check *check, char *text, size_t len,
 		check_verdict(result, true, "OK");
 		return;
 	}
-	kp_sanitize_into(start, sizeof(start), text, len);
+	/* Cut by characters after masking: never half a character, nor
+	 * the start of a secret the reply echoes. */
+	check_quote(check, text, len, QUOTE_CHARS, start, sizeof(start));
 	check_verdict(result, false, "reply lacks %s: \"%s\"", check->expect,
 		      start);
 }

@@ -10,12 +10,29 @@
 
 #include "check.h"
 
-#define CHECK_SNIPPET_MAX 120 /* bytes of a body quoted in a msg */
+#define CHECK_SNIPPET_MAX CHECK_MSG_MAX /* bytes of a buffer for a snippet */
 
-/* The start of a body as one clean line, for messages. */
-void check_snippet(const struct http_response *resp, char *out, size_t size);
+/*
+ * The start of a body as one clean line, for messages, through
+ * check_quote: masked, then cut to what a msg can show.
+ */
+void check_snippet(const struct check *check, const struct http_response *resp,
+		   char *out, size_t size);
 
-/* Sets result's verdict; msg is formatted, sanitised and capped. */
+/*
+ * Text from the server for a msg: check's redactor masks its secrets first,
+ * then it is sanitised (valid UTF-8, one line) and cut to max_chars
+ * characters into out[size]. Cutting after masking keeps even the start of
+ * a secret out.
+ */
+void check_quote(const struct check *check, const char *text, size_t len,
+		 size_t max_chars, char *out, size_t size);
+
+/*
+ * Sets result's verdict; msg is formatted, sanitised and capped at
+ * PUSH_MSG_MAX characters. Text from outside (bodies, reasons, replies)
+ * goes in through check_quote or check_snippet.
+ */
 void check_verdict(struct check_result *result, bool up, const char *fmt, ...)
 	KP_PRINTF(3, 4);
 

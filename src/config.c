@@ -61,14 +61,24 @@ int cfg_read_file(const char *path, char **text, size_t *len, int *mode,
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (-n on a
+	 * FIFO would hang); the check below then refuses it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return kp_err_set(err, KP_EOS, "cannot open %s: %s", path,
 				  strerror(errno));
-	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) != 0) {
 		kp_err_set(err, KP_EOS, "cannot read %s: %s", path,
-			   S_ISDIR(st.st_mode) ? strerror(EISDIR)
-					       : strerror(errno));
+			   strerror(errno));
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		kp_err_set(err, KP_EOS, "cannot read %s: %s", path,
+			   strerror(EISDIR));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		kp_err_set(err, KP_EINVAL, "%s: not a regular file", path);
 		goto fail;
 	}
 	if (mode != NULL)
@@ -78,7 +88,7 @@ int cfg_read_file(const char *path, char **text, size_t *len, int *mode,
 		goto nomem;
 	for (;;) {
 		if (used > CFG_FILE_MAX) {
-			kp_err_set(err, KP_EINVAL, "%s: larger than %d bytes",
+			kp_err_set(err, KP_ELIMIT, "%s: larger than %d bytes",
 				   path, CFG_FILE_MAX);
 			goto fail;
 		}
@@ -87,6 +97,8 @@ int cfg_read_file(const char *path, char **text, size_t *len, int *mode,
 			if (grown == NULL)
 				goto nomem;
 			memcpy(grown, data, used);
+			/* It may hold a key (api_key_file): wipe every copy. */
+			explicit_bzero(data, used);
 			free(data);
 			data = grown;
 			cap *= 2;
@@ -111,6 +123,8 @@ int cfg_read_file(const char *path, char **text, size_t *len, int *mode,
 nomem:
 	kp_err_nomem(err);
 fail:
+	if (data != NULL)
+		explicit_bzero(data, used);
 	free(data);
 	close(fd);
 	return -1;
@@ -211,9 +225,10 @@ void config_free(struct config *cfg)
 		free(cfg->targets[i].name);
 		free(cfg->targets[i].url);
 		if (cfg->targets[i].api_key != NULL) {
-			/* A secret: do not leave it in freed memory. */
-			memset(cfg->targets[i].api_key, 0,
-			       strlen(cfg->targets[i].api_key));
+			/* A secret: do not leave it in freed memory
+			 * (explicit_bzero: a memset before free is elided). */
+			explicit_bzero(cfg->targets[i].api_key,
+				       strlen(cfg->targets[i].api_key));
 			free(cfg->targets[i].api_key);
 		}
 	}
@@ -224,6 +239,7 @@ void config_free(struct config *cfg)
 	free(cfg->lock_file);
 	free(cfg->metrics_file);
 	free(cfg->log);
+	redactor_free(cfg->redact);
 	free(cfg);
 }
 
@@ -249,7 +265,11 @@ struct config *config_load(const char *path, config_report_fn report,
 		return NULL;
 	}
 	if (cfg_read_file(path, &text, &len, &ld.main_mode, &rerr) != 0) {
-		if (rerr.status != KP_EINVAL) {
+		if (rerr.status == KP_EINVAL) { /* "FILE: not a regular file" */
+			cfg_report_now(&ld, rerr.msg);
+			goto invalid;
+		}
+		if (rerr.status != KP_ELIMIT) {
 			kp_err_set(err, rerr.status, "%s", rerr.msg);
 			free(ld.dir);
 			return NULL;
@@ -289,7 +309,7 @@ struct config *config_load(const char *path, config_report_fn report,
 	text = NULL;
 
 	cfg = cfg_build(&ld, config_root_setting(&lc));
-	if (cfg == NULL)
+	if (cfg == NULL || cfg_secrets(cfg) != 0)
 		cfg_nomem(&ld);
 	if (!ld.nomem)
 		cfg_report_overflows(&ld);

@@ -13,6 +13,7 @@
 #include "chat_match.h"
 #include "err.h"
 #include "jsonata.h"
+#include "redact.h"
 
 enum tier { TIER_HEALTH = 0, TIER_MODELS, TIER_CHAT, TIER_HTTP, TIER_COUNT };
 
@@ -107,6 +108,9 @@ struct check {
 	char *regex_src;             /* its text, for messages */
 	bool invert_regex;           /* down when it matches */
 	bool upside_down;            /* the verdict is inverted */
+
+	/* The config's redactor (borrowed): masks secrets in its messages. */
+	const struct redactor *redact;
 };
 
 struct config {
@@ -122,6 +126,9 @@ struct config {
 	char *metrics_file;         /* NULL: none */
 	char *log;                  /* "stderr" (default) or "syslog" */
 	int max_parallel;           /* concurrent transfers; default 16 */
+	/* Every secret above (keys, tokens, header values, URL passwords):
+	 * all text that leaves kuma-push passes through it. */
+	struct redactor *redact;
 };
 
 /*

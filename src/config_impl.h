@@ -94,8 +94,10 @@ void cfg_nomem(struct loader *ld);
 
 /*
  * Reads at most CFG_FILE_MAX bytes of path into a new NUL-terminated
- * string; mode (may be NULL) receives st_mode. KP_EOS, KP_EINVAL (too
- * large) or KP_ENOMEM in err.
+ * string; mode (may be NULL) receives st_mode. Never blocks: anything but
+ * a regular file is refused. KP_EOS, KP_EINVAL (not a regular file),
+ * KP_ELIMIT (too large) or KP_ENOMEM in err; a failed read wipes what it
+ * had read (the file may hold a key).
  */
 int cfg_read_file(const char *path, char **text, size_t *len, int *mode,
 		  struct kp_err *err);
@@ -129,6 +131,9 @@ char *cfg_push(struct loader *ld, const struct config *cfg,
 bool cfg_has_ctl(const char *s);
 /* Zeroed array of n elements (malloc only). NULL on OOM or overflow. */
 void *cfg_zalloc(size_t n, size_t size);
+
+/* config_secrets.c: cfg->redact from every secret of cfg. -1 on OOM. */
+int cfg_secrets(struct config *cfg);
 
 /* config_target.c: one target and its tier blocks into checks. */
 void cfg_target(struct loader *ld, struct config *cfg, size_t idx,

@@ -32,7 +32,7 @@ static void wipe_free(char *s, size_t n)
 {
 	if (s == NULL)
 		return;
-	memset(s, 0, n);
+	explicit_bzero(s, n); /* memset before free is optimised away */
 	free(s);
 }
 

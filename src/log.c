@@ -9,13 +9,15 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "buf.h"
 #include "util.h"
 
 static struct {
 	enum log_level verbosity;
 	enum log_sink sink;
 	bool journal; /* stderr goes to journald: prefix <N> priorities */
-} log_state = { LOG_LVL_WARN, LOG_SINK_STDERR, false };
+	const struct redactor *redact;
+} log_state = { LOG_LVL_WARN, LOG_SINK_STDERR, false, NULL };
 
 static const int syslog_priority[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 
@@ -39,13 +41,18 @@ enum log_level log_verbosity(void)
 	return log_state.verbosity;
 }
 
-static void log_emit(enum log_level level, const char *text)
+void log_set_redactor(const struct redactor *r)
 {
-	char clean[1024];
+	log_state.redact = r;
+}
 
-	if (level > log_state.verbosity)
-		return;
-	kp_sanitize_into(clean, sizeof(clean), text, strlen(text));
+#define LOG_LINE_MAX 1024 /* bytes of a line as shown */
+
+static void log_emit(enum log_level level, const char *text, size_t len)
+{
+	char clean[LOG_LINE_MAX];
+
+	kp_sanitize_into(clean, sizeof(clean), text, len);
 	if (log_state.sink == LOG_SINK_SYSLOG) {
 		syslog(syslog_priority[level], "%s", clean);
 		return;
@@ -56,15 +63,36 @@ static void log_emit(enum log_level level, const char *text)
 		fprintf(stderr, "kuma-push: %s\n", clean);
 }
 
+/*
+ * The whole line is formatted and redacted before it is cut to
+ * LOG_LINE_MAX: a cut first could leave the start of a secret that the
+ * redactor no longer recognises.
+ */
 static void log_vemit(enum log_level level, const char *suffix,
 		      const char *fmt, va_list ap)
 {
-	char line[1024];
-	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	static const char withheld[] = "(a log line was withheld: out of memory)";
+	struct buf shown;
+	va_list again;
+	char *line = NULL;
+	int n;
 
-	if (suffix != NULL && n >= 0 && (size_t)n < sizeof(line))
-		snprintf(line + n, sizeof(line) - (size_t)n, ": %s", suffix);
-	log_emit(level, line);
+	if (level > log_state.verbosity)
+		return;
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	if (n >= 0 && (line = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(line, (size_t)n + 1, fmt, again);
+	va_end(again);
+	buf_init(&shown, 16 * 1024 * 1024);
+	if (line != NULL &&
+	    redact_append(log_state.redact, &shown, line, (size_t)n) == KP_OK &&
+	    (suffix == NULL || buf_printf(&shown, ": %s", suffix) == KP_OK))
+		log_emit(level, buf_str(&shown), shown.len);
+	else
+		log_emit(level, withheld, sizeof(withheld) - 1);
+	free(line);
+	buf_free(&shown);
 }
 
 #define LOG_FN(name, level, suffix_expr)                                \

@@ -3,6 +3,7 @@
 #define KP_LOG_H
 
 #include "err.h"
+#include "redact.h"
 
 enum log_level { LOG_LVL_ERR = 0, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 enum log_sink { LOG_SINK_STDERR = 0, LOG_SINK_SYSLOG };
@@ -15,6 +16,12 @@ enum log_sink { LOG_SINK_STDERR = 0, LOG_SINK_SYSLOG };
 void log_init(enum log_level verbosity, enum log_sink sink);
 void log_close(void);
 enum log_level log_verbosity(void);
+
+/*
+ * Every line is passed through r (borrowed: it must outlive its use; set
+ * NULL or the next configuration's before freeing it). NULL: none.
+ */
+void log_set_redactor(const struct redactor *r);
 
 /* One line each; "kuma-push: " is prefixed on stderr. No trailing newline. */
 void log_err(const char *fmt, ...) KP_PRINTF(1, 2);

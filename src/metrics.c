@@ -3,18 +3,27 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "push.h"
+#include "util.h"
+
 #define FAILURES_METRIC "kuma_push_push_failures_total"
 
 /* A label value with \ " and newline escaped, as the format requires. */
 static enum kp_status append_label(struct buf *out, const char *name,
-				   const char *value)
+				   const char *raw)
 {
 	enum kp_status status = buf_printf(out, "%s=\"", name);
+	char clean[CHECK_MSG_MAX];
+	const char *value = clean;
+
+	/* The format wants UTF-8; names from the config may be any bytes. */
+	kp_sanitize_chars(clean, sizeof(clean), raw, PUSH_MSG_MAX);
 
 	for (; status == KP_OK && *value != '\0'; value++) {
 		if (*value == '\\' || *value == '"')
@@ -66,8 +75,10 @@ enum kp_status metrics_render(struct buf *out, const struct run_outcome *outcome
 		const double values[] = { t->dns_ms, t->connect_ms, t->tls_ms,
 					  t->first_byte_ms, t->total_ms };
 
-		if (outcomes[i].check == NULL || outcomes[i].result.ping_ms < 0)
-			continue; /* skipped: nothing was requested */
+		/* Skipped: nothing was requested. A down result has no ping
+		 * but its request was timed. */
+		if (outcomes[i].check == NULL || t->total_ms <= 0)
+			continue;
 		for (p = 0; status == KP_OK && p < 5; p++)
 			status = append_series(out, "kuma_push_duration_seconds",
 					       &outcomes[i], phases[p], values[p] / 1000.0);
@@ -88,35 +99,43 @@ int metrics_write_file(const char *path, const char *text, size_t len,
 		       struct kp_err *err)
 {
 	char tmp[4096];
-	int fd, saved;
+	int fd, saved = 0;
 	size_t done = 0;
 	ssize_t n;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
-	    (int)sizeof(tmp))
+	/* mkstemp: a fresh name opened O_EXCL, in the target's directory so
+	 * that rename is atomic; nothing planted at a guessable name (a
+	 * symlink) is ever followed. */
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
 		return kp_err_set(err, KP_EOS, "metrics_file path too long");
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = mkstemp(tmp);
 	if (fd < 0)
-		return kp_err_set(err, KP_EOS, "cannot write %s: %s", tmp, strerror(errno));
+		return kp_err_set(err, KP_EOS, "cannot write %s: %s", path,
+				  strerror(errno));
 	while (done < len) {
 		n = write(fd, text + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			saved = n < 0 ? errno : EIO;
 			break;
+		}
 		done += (size_t)n;
 	}
-	saved = errno;
-	if (close(fd) != 0 && done == len) {
-		done = 0;
+	/* Scrapers read it: 0644, not mkstemp's 0600. On disk before the
+	 * rename, so a crash leaves the old file or the new, never half. */
+	if (done == len && (fchmod(fd, 0644) != 0 || fsync(fd) != 0))
 		saved = errno;
-	}
-	/* Scrapers must never see a half-written file: rename is atomic. */
-	if (done != len || rename(tmp, path) != 0) {
-		if (done == len)
-			saved = errno;
+	if (close(fd) != 0 && saved == 0)
+		saved = errno;
+	if (done != len && saved == 0)
+		saved = EIO;
+	if (saved == 0 && rename(tmp, path) != 0)
+		saved = errno;
+	if (saved != 0) {
 		unlink(tmp);
-		return kp_err_set(err, KP_EOS, "cannot write %s: %s", path, strerror(saved));
+		return kp_err_set(err, KP_EOS, "cannot write %s: %s", path,
+				  strerror(saved));
 	}
 	return 0;
 }

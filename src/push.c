@@ -139,22 +139,62 @@ const char *push_token(const char *base_url, size_t *len)
 	return token;
 }
 
+/* The password in "scheme://user:PASSWORD@host": offset and length. */
+static size_t userinfo_password(const char *url, size_t *len)
+{
+	const char *auth = strstr(url, "://"), *at = NULL, *colon, *p;
+	size_t end;
+
+	*len = 0;
+	if (auth == NULL)
+		return 0;
+	auth += 3;
+	end = strcspn(auth, "/?#");
+	for (p = auth; p < auth + end; p++)
+		if (*p == '@')
+			at = p;
+	if (at == NULL || (colon = memchr(auth, ':', (size_t)(at - auth))) == NULL)
+		return 0;
+	*len = (size_t)(at - colon - 1);
+	return (size_t)(colon + 1 - url);
+}
+
 char *push_mask(const char *url)
 {
-	size_t token_len, prefix_len;
+	size_t token_len, pw_len, pw_at = userinfo_password(url, &pw_len);
 	const char *token = push_token(url, &token_len);
+	size_t token_at = token != NULL ? (size_t)(token - url) : 0;
 	struct buf masked;
+	enum kp_status status;
 
 	if (token == NULL || token_len == 0)
-		return kp_strdup(url);
-	prefix_len = (size_t)(token - url);
-	buf_init(&masked, strlen(url) + 3);
-	if (buf_append(&masked, url, prefix_len) != KP_OK ||
-	    buf_append_str(&masked, "***") != KP_OK ||
-	    buf_append_str(&masked, token + token_len) != KP_OK) {
+		token_len = 0;
+	buf_init(&masked, strlen(url) + 7);
+	/* userinfo comes before the path's token */
+	if (pw_len > 0) {
+		status = buf_append(&masked, url, pw_at);
+		if (status == KP_OK)
+			status = buf_append_str(&masked, "***");
+	} else {
+		status = buf_append(&masked, url, 0);
+		pw_at = 0;
+	}
+	if (status == KP_OK && token_len > 0 && token_at >= pw_at + pw_len) {
+		status = buf_append(&masked, url + pw_at + pw_len,
+				    token_at - pw_at - pw_len);
+		if (status == KP_OK)
+			status = buf_append_str(&masked, "***");
+		if (status == KP_OK)
+			status = buf_append_str(&masked, url + token_at + token_len);
+	} else if (status == KP_OK) {
+		status = buf_append_str(&masked, url + pw_at + pw_len);
+	}
+	if (status != KP_OK) {
 		buf_free(&masked);
 		return NULL;
 	}
+	if (masked.data == NULL)
+		return kp_strdup("");
 	return buf_steal(&masked);
 }
 

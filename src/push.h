@@ -26,8 +26,9 @@ char *push_base_resolve(const char *kuma_url, const char *push,
 const char *push_token(const char *base_url, size_t *len);
 
 /*
- * Copies base_url into a new string with the token replaced by "***", for
- * anything a person may see. NULL on OOM.
+ * Copies base_url into a new string with the token and a userinfo password
+ * ("http://user:PASSWORD@host") each replaced by "***", for anything a
+ * person may see. NULL on OOM.
  */
 char *push_mask(const char *url);
 

@@ -8,6 +8,9 @@
 #include "json_write.h"
 #include "log.h"
 #include "metrics.h"
+#include "push.h"
+#include "redact.h"
+#include "util.h"
 
 int reporter_init(struct reporter *rep, const struct config *cfg,
 		  FILE *json_out, bool write_each, struct kp_err *err)
@@ -43,12 +46,18 @@ enum kp_status report_json(struct buf *out, const struct run_outcome *o)
 {
 	const struct check_result *r = &o->result;
 	enum kp_status status = buf_append_str(out, "{\"target\":");
+	char target[CHECK_MSG_MAX];
+
+	/* Names from the config may be any bytes: valid UTF-8 out, as msg. */
+	kp_sanitize_chars(target, sizeof(target), o->target, PUSH_MSG_MAX);
 
 	if (status == KP_OK)
-		status = json_write_string(out, o->target);
+		status = json_write_string(out, target);
 	if (status == KP_OK)
 		status = buf_printf(out, ",\"tier\":\"%s\",\"status\":\"%s\",",
 				    tier_name(o->check->tier), r->up ? "up" : "down");
+	/* ping_ms is the ping Kuma received: none for down or skipped; the
+	 * timings below keep what was measured. */
 	if (status == KP_OK)
 		status = r->ping_ms >= 0 ? buf_printf(out, "\"ping_ms\":%ld,", r->ping_ms)
 					 : buf_append_str(out, "\"ping_ms\":null,");
@@ -71,12 +80,22 @@ enum kp_status report_json(struct buf *out, const struct run_outcome *o)
 	return status == KP_OK ? buf_append_str(out, "}") : status;
 }
 
+/* One line to the --json stream; after a failed write, no more tries. */
+static void report_write(struct reporter *rep, const char *text, size_t len)
+{
+	if (rep->json_failed)
+		return;
+	/* main reports it once at exit (71): the stream keeps its error. */
+	if (fwrite(text, 1, len, rep->json_out) != len || fflush(rep->json_out) != 0)
+		rep->json_failed = true;
+}
+
 void reporter_outcome(void *ctx, const struct run_outcome *o)
 {
 	struct reporter *rep = ctx;
 	const struct check_result *r = &o->result;
 	struct kp_err err = { KP_OK, "" };
-	struct buf line;
+	struct buf line, shown;
 
 	if (r->ping_ms >= 0)
 		log_info("%s %s %s %ld ms: %s", o->target, tier_name(o->check->tier),
@@ -86,11 +105,15 @@ void reporter_outcome(void *ctx, const struct run_outcome *o)
 			 r->up ? "up" : "down", r->msg);
 	if (rep->json_out != NULL) {
 		buf_init(&line, 64 * 1024);
-		if (report_json(&line, o) == KP_OK) {
-			fprintf(rep->json_out, "%s\n", buf_str(&line));
-			fflush(rep->json_out);
-		}
+		buf_init(&shown, 128 * 1024);
+		/* The output edge: the whole line passes the config's redactor
+		 * (Kuma's push_error too, not only the already masked msg). */
+		if (report_json(&line, o) == KP_OK &&
+		    redact_append(rep->cfg->redact, &shown, buf_str(&line), line.len) == KP_OK &&
+		    buf_append_str(&shown, "\n") == KP_OK)
+			report_write(rep, buf_str(&shown), shown.len);
 		buf_free(&line);
+		buf_free(&shown);
 	}
 	rep->latest[o->check - rep->cfg->checks] = *o;
 	if (!o->pushed)
@@ -104,7 +127,7 @@ void reporter_outcome(void *ctx, const struct run_outcome *o)
 
 int reporter_write_metrics(struct reporter *rep, struct kp_err *err)
 {
-	struct buf text;
+	struct buf text, shown;
 	struct timespec now;
 	int rc;
 
@@ -117,7 +140,14 @@ int reporter_write_metrics(struct reporter *rep, struct kp_err *err)
 		buf_free(&text);
 		return kp_err_nomem(err);
 	}
-	rc = metrics_write_file(rep->cfg->metrics_file, buf_str(&text), text.len, err);
+	buf_init(&shown, 32 * 1024 * 1024);
+	if (redact_append(rep->cfg->redact, &shown, buf_str(&text), text.len) != KP_OK) {
+		buf_free(&text);
+		buf_free(&shown);
+		return kp_err_nomem(err);
+	}
+	rc = metrics_write_file(rep->cfg->metrics_file, buf_str(&shown), shown.len, err);
 	buf_free(&text);
+	buf_free(&shown);
 	return rc;
 }

@@ -18,6 +18,7 @@ struct reporter {
 	unsigned long push_failures;  /* since the metrics file began */
 	bool write_each;              /* loop mode: rewrite metrics per result */
 	struct kp_err write_err;      /* last metrics write failure, reported once */
+	bool json_failed;             /* a --json line could not be written */
 };
 
 /* NULL json_out: no JSON lines. Returns 0 or -1 on OOM. */

@@ -74,6 +74,13 @@ void kp_sanitize_into(char *dst, size_t dst_size, const char *src, size_t src_le
 	dst[out] = '\0';
 }
 
+void kp_sanitize_chars(char *dst, size_t dst_size, const char *src,
+		       size_t max_chars)
+{
+	kp_sanitize_into(dst, dst_size, src, strlen(src));
+	kp_utf8_cut(dst, max_chars);
+}
+
 char *kp_sanitize(const char *src, size_t src_len, size_t max_bytes)
 {
 	char *dst = malloc(max_bytes + 1);

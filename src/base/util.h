@@ -31,6 +31,10 @@ char *kp_sanitize(const char *src, size_t src_len, size_t max_bytes);
 /* Same, into a caller buffer of size dst_size (always NUL-terminated). */
 void kp_sanitize_into(char *dst, size_t dst_size, const char *src, size_t src_len);
 
+/* kp_sanitize_into, then cut to at most max_chars characters (code points). */
+void kp_sanitize_chars(char *dst, size_t dst_size, const char *src,
+		       size_t max_chars);
+
 /* ASCII case-insensitive substring search; NULL when absent. */
 const char *kp_strcasestr(const char *haystack, const char *needle);
 

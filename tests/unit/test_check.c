@@ -10,6 +10,9 @@
 #include <cmocka.h>
 
 #include "check.h"
+#include "push.h"
+#include "redact.h"
+#include "util.h"
 
 static struct net_opts net = { .timeout_s = 10, .connect_timeout_s = 5,
 			       .max_body_bytes = 1 << 20, .tls_verify = true };
@@ -119,7 +122,8 @@ static void test_judge_table(void **state)
 			fail_msg("case %zu: got %s \"%s\", want %s \"%s\"", i,
 				 result.up ? "up" : "down", result.msg,
 				 c->up ? "up" : "down", c->msg);
-		assert_int_equal(result.ping_ms, 12);
+		/* Kuma records no ping for a failure: a down result has none. */
+		assert_int_equal(result.ping_ms, c->up ? 12 : -1);
 		buf_free(&resp.body);
 	}
 	jsonata_free(query);
@@ -156,8 +160,9 @@ static void test_transport_failure(void **state)
 	assert_int_equal(check_judge(&check, &resp, &result, &err), 0);
 	assert_false(result.up);
 	assert_string_equal(result.msg, "connection refused");
-	/* Kuma stores ping=0 as "no ping": at least 1 once a request went out. */
-	assert_int_equal(result.ping_ms, 1);
+	/* Down: no ping (it used to chart "connection refused" as 1 ms). */
+	assert_int_equal(result.ping_ms, -1);
+	assert_true(result.timings.total_ms > 0);
 	buf_free(&resp.body);
 	check_skip(&result, "connection refused");
 	assert_string_equal(result.msg, "skipped: health down (connection refused)");
@@ -200,6 +205,103 @@ static void test_prepare_chat(void **state)
 	check_request_free(&req);
 }
 
+#define KEY "sk-0123456789abcdef0123456789abcdef"
+
+/* Judges body with a redactor holding KEY; returns the msg. */
+static void judge_with_key(enum tier tier, long status, const char *type,
+			   const char *body, struct check_result *result)
+{
+	struct redactor *r = redactor_new();
+	struct check check = make_check(tier);
+	struct http_response resp;
+	struct kp_err err = { KP_OK, "" };
+
+	assert_non_null(r);
+	assert_int_equal(redactor_add(r, KEY, strlen(KEY)), 0);
+	check.redact = r;
+	respond(&resp, status, type, body);
+	assert_int_equal(check_judge(&check, &resp, result, &err), 0);
+	buf_free(&resp.body);
+	redactor_free(r);
+	assert_null(strstr(result->msg, "sk-0123"));
+	assert_true(kp_utf8_valid(result->msg, strlen(result->msg)));
+}
+
+static void test_key_echo_is_masked(void **state)
+{
+	struct check_result result;
+	char body[2048];
+
+	(void)state;
+	/* A 401 that echoes the Authorization header. */
+	judge_with_key(TIER_MODELS, 401, "application/json",
+		       "{\"detail\":\"Bad key Bearer " KEY "\"}", &result);
+	assert_string_equal(result.msg, "HTTP 401: Bad key Bearer ***");
+	/* The same through a JSON escape, and in a chat reply. */
+	judge_with_key(TIER_MODELS, 401, "application/json",
+		       "{\"detail\":\"Bearer \\u0073k-0123456789abcdef0123456789abcdef\"}",
+		       &result);
+	assert_string_equal(result.msg, "HTTP 401: Bearer ***");
+	judge_with_key(TIER_CHAT, 200, "application/json",
+		       "{\"choices\":[{\"message\":{\"content\":\"your key is " KEY "\"}}]}",
+		       &result);
+	assert_string_equal(result.msg, "reply lacks HEALTHY: \"your key is ***\"");
+	/* A key that straddles the quoted length: not even its start shows. */
+	snprintf(body, sizeof(body), "%0240d " KEY, 0);
+	judge_with_key(TIER_HEALTH, 500, "text/plain", body, &result);
+	assert_null(strstr(result.msg, "sk-"));
+	snprintf(body, sizeof(body), "{\"choices\":[{\"message\":{\"content\":"
+		 "\"%0110d " KEY "\"}}]}", 0);
+	judge_with_key(TIER_CHAT, 200, "application/json", body, &result);
+	assert_null(strstr(result.msg, "sk-"));
+}
+
+static void test_latin1_and_cap(void **state)
+{
+	struct check_result result;
+	char body[4096];
+	size_t i;
+
+	(void)state;
+	/* A Latin-1 error page: each lone byte becomes U+FFFD. */
+	judge_with_key(TIER_HEALTH, 503, "text/html", "<p>Service indisponible \xE0 caf\xE9</p>",
+		       &result);
+	assert_string_equal(result.msg, "HTTP 503: <p>Service indisponible \xEF\xBF\xBD "
+			    "caf\xEF\xBF\xBD</p>");
+	/* 400 three-byte characters: cut at 250 characters, never inside one. */
+	for (i = 0; i < 400; i++)
+		memcpy(body + 3 * i, "\xE6\xA8\xA1", 3);
+	body[1200] = '\0';
+	judge_with_key(TIER_HEALTH, 500, "text/plain", body, &result);
+	assert_int_equal(kp_utf8_count(result.msg, strlen(result.msg)), PUSH_MSG_MAX);
+	assert_int_equal(strncmp(result.msg, "HTTP 500: ", 10), 0);
+	/* A chat reply of multibyte text is quoted by characters. */
+	strcpy(body, "{\"choices\":[{\"message\":{\"content\":\"");
+	for (i = 0; i < 200; i++)
+		strcat(body, "\xC3\xA9");
+	strcat(body, "\"}}]}");
+	judge_with_key(TIER_CHAT, 200, "application/json", body, &result);
+	assert_int_equal(kp_utf8_count(result.msg, strlen(result.msg)),
+			 strlen("reply lacks HEALTHY: \"\"") + 120);
+}
+
+static void test_skip_keeps_parenthesis(void **state)
+{
+	struct check_result result;
+	char reason[CHECK_MSG_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 249; i++)
+		memcpy(reason + 2 * i, "\xC3\xA9", 2);
+	reason[498] = '\0';
+	check_skip(&result, reason);
+	assert_int_equal(kp_utf8_count(result.msg, strlen(result.msg)), PUSH_MSG_MAX);
+	assert_int_equal(result.msg[strlen(result.msg) - 1], ')');
+	assert_int_equal(strncmp(result.msg, "skipped: health down (\xC3\xA9", 24), 0);
+	assert_true(kp_utf8_valid(result.msg, strlen(result.msg)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +309,9 @@ int main(void)
 		cmocka_unit_test(test_keyword),
 		cmocka_unit_test(test_transport_failure),
 		cmocka_unit_test(test_prepare_chat),
+		cmocka_unit_test(test_key_echo_is_masked),
+		cmocka_unit_test(test_latin1_and_cap),
+		cmocka_unit_test(test_skip_keeps_parenthesis),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

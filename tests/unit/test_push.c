@@ -75,6 +75,16 @@ static void test_mask(void **state)
 	free(masked);
 	assert_int_equal(len, 6);
 	assert_memory_equal(token, "SECRET", 6);
+	/* A userinfo password is masked as well as the token. */
+	masked = push_mask("http://user:PASSWORD@host:3001/api/push/SECRET?status=up");
+	assert_string_equal(masked, "http://user:***@host:3001/api/push/***?status=up");
+	free(masked);
+	masked = push_mask("http://user:p@ss:w@host/api/push/SECRET");
+	assert_string_equal(masked, "http://user:***@host/api/push/***");
+	free(masked);
+	masked = push_mask("http://user@host/api/push/SECRET");
+	assert_string_equal(masked, "http://user@host/api/push/***");
+	free(masked);
 	/* The token follows the last /api/push/ (a token has no '/'). */
 	masked = push_mask("https://k/api/push/x/api/push/SECRET?status=up");
 	assert_string_equal(masked, "https://k/api/push/x/api/push/***?status=up");

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * redact.h: the one redaction step of kuma-push. A redactor holds the
+ * secrets of a configuration (API keys, push tokens, configured header
+ * values, URL passwords); every text that leaves the agent passes through
+ * it and each occurrence of a secret becomes "***".
+ */
+#ifndef KP_REDACT_H
+#define KP_REDACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+#define REDACT_MASK "***"
+/* Shorter values are not secrets, and masking them would garble text. */
+#define REDACT_MIN_LEN 4
+
+struct redactor; /* opaque; a NULL redactor masks nothing */
+
+/* NULL on OOM. */
+struct redactor *redactor_new(void);
+
+/*
+ * Adds a copy of secret[0..len) (ignored when shorter than REDACT_MIN_LEN
+ * or already held). 0, or -1 on OOM.
+ */
+int redactor_add(struct redactor *r, const char *secret, size_t len);
+
+/* Wipes every copy it holds, then frees. NULL is a no-op. */
+void redactor_free(struct redactor *r);
+
+/* Whether text[0..len) holds a secret. */
+bool redact_found(const struct redactor *r, const char *text, size_t len);
+
+/*
+ * Appends text[0..len) to out with every secret masked (overlapping
+ * occurrences merge into one mask). KP_OK, KP_ENOMEM or KP_ELIMIT.
+ * Each byte is marked once per secret; only a secret that overlaps itself
+ * (a run of one character) costs len x its length.
+ */
+enum kp_status redact_append(const struct redactor *r, struct buf *out,
+			     const char *text, size_t len);
+
+/*
+ * Masks the NUL-terminated s in place when it fits in size bytes, cutting
+ * at a UTF-8 character boundary otherwise. On OOM the whole text becomes
+ * REDACT_MASK: a secret must never leave because memory ran out.
+ */
+void redact_in_place(const struct redactor *r, char *s, size_t size);
+
+#endif

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cert.c: certificate dates as libcurl's certinfo prints them, read into
- * Unix time, and the expiry window's verdict text. Pure: no I/O.
+ * Unix time, the expiry window's verdict text, and the memo of chains
+ * that reused connections lend. No I/O.
  */
 #include "cert.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -106,4 +109,70 @@ bool cert_expiry_msg(int64_t not_after, int64_t now, int warn_days,
 		snprintf(out, size, "certificate expires in %lld day%s (%s)",
 			 (long long)days, days == 1 ? "" : "s", date);
 	return true;
+}
+
+struct cert_seen {
+	char *origin;
+	int64_t not_after;
+};
+
+/* Length of "https://host:port" at the start of url (0 if not https). */
+static size_t origin_len(const char *url)
+{
+	if (strncasecmp(url, "https://", 8) != 0)
+		return 0;
+	return 8 + strcspn(url + 8, "/?#");
+}
+
+int64_t cert_memo_note(struct cert_memo *memo, const char *url, int64_t seen)
+{
+	size_t len = origin_len(url), i;
+	struct cert_seen *grown;
+	char *origin;
+
+	if (len == 0)
+		return seen;
+	for (i = 0; i < memo->n; i++) {
+		if (strlen(memo->items[i].origin) != len ||
+		    strncasecmp(memo->items[i].origin, url, len) != 0)
+			continue;
+		if (seen <= 0)
+			return memo->items[i].not_after;
+		memo->items[i].not_after = seen;
+		return seen;
+	}
+	if (seen <= 0)
+		return 0;
+	if (memo->n == memo->cap) {
+		size_t cap = memo->cap ? memo->cap * 2 : 8;
+
+		/* malloc only, so the tests' allocation hook sees it */
+		grown = malloc(cap * sizeof(*grown));
+		if (grown == NULL)
+			return seen;
+		if (memo->n > 0)
+			memcpy(grown, memo->items, memo->n * sizeof(*grown));
+		free(memo->items);
+		memo->items = grown;
+		memo->cap = cap;
+	}
+	origin = malloc(len + 1);
+	if (origin == NULL)
+		return seen;
+	memcpy(origin, url, len);
+	origin[len] = '\0';
+	memo->items[memo->n].origin = origin;
+	memo->items[memo->n].not_after = seen;
+	memo->n++;
+	return seen;
+}
+
+void cert_memo_free(struct cert_memo *memo)
+{
+	size_t i;
+
+	for (i = 0; i < memo->n; i++)
+		free(memo->items[i].origin);
+	free(memo->items);
+	memset(memo, 0, sizeof(*memo));
 }

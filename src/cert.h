@@ -29,4 +29,22 @@ void cert_iso8601(int64_t t, char *out, size_t size);
 bool cert_expiry_msg(int64_t not_after, int64_t now, int warn_days,
 		     char *out, size_t size);
 
+/*
+ * A reused connection reports no chain (libcurl reads it at the
+ * handshake), so the last chain seen per origin ("https://host:port") is
+ * kept and lent to transfers that reused its connection. Use the API only.
+ */
+struct cert_memo {
+	struct cert_seen *items;
+	size_t n, cap;
+};
+
+/*
+ * For a transfer to url that succeeded: with seen > 0 (its own chain),
+ * records it and returns it; with seen 0 over https, returns the origin's
+ * last chain end (0 if none). OOM only loses the memo entry.
+ */
+int64_t cert_memo_note(struct cert_memo *memo, const char *url, int64_t seen);
+void cert_memo_free(struct cert_memo *memo);
+
 #endif

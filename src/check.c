@@ -440,8 +440,10 @@ static void thresholds(const struct check *check, struct check_result *result)
 
 	if (!result->up)
 		return;
-	if (!cert_expiry_msg(result->cert_not_after, (int64_t)time(NULL),
-			     check->net.tls_expiry_warn_days, why, sizeof(why))) {
+	result->no_retry = cert_expiry_msg(result->cert_not_after, (int64_t)time(NULL),
+					   check->net.tls_expiry_warn_days, why,
+					   sizeof(why));
+	if (!result->no_retry) {
 		if (check->net.max_latency_s <= 0 ||
 		    result->timings.total_ms <= check->net.max_latency_s * 1000.0)
 			return;

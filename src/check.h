@@ -39,6 +39,7 @@ struct check_result {
 					 (certificate, max_latency) turned
 					 this up result down, and this was
 					 its up msg */
+	bool no_retry;   /* a retry cannot change this down (certificate) */
 };
 
 /*

@@ -51,6 +51,28 @@ static enum kp_status append_series(struct buf *out, const char *metric,
 	return status == KP_OK ? buf_printf(out, "} %.17g\n", value) : status;
 }
 
+/* Certificate ends, per check (named as in the config) that saw one. */
+static enum kp_status tls_series(struct buf *out, const struct run_outcome *outcomes,
+				 size_t n)
+{
+	enum kp_status status = buf_append_str(out,
+		"# HELP kuma_push_tls_not_after_seconds When the earliest certificate of the peer's chain expires (Unix time).\n"
+		"# TYPE kuma_push_tls_not_after_seconds gauge\n");
+	size_t i;
+
+	for (i = 0; status == KP_OK && i < n; i++) {
+		if (outcomes[i].check == NULL || outcomes[i].result.cert_not_after <= 0)
+			continue;
+		status = buf_append_str(out, "kuma_push_tls_not_after_seconds{");
+		if (status == KP_OK)
+			status = append_label(out, "check", outcomes[i].check->name);
+		if (status == KP_OK)
+			status = buf_printf(out, "} %lld\n",
+					    (long long)outcomes[i].result.cert_not_after);
+	}
+	return status;
+}
+
 enum kp_status metrics_render(struct buf *out, const struct run_outcome *outcomes,
 			      size_t n, unsigned long push_failures_total,
 			      double now_unix_s)
@@ -83,6 +105,8 @@ enum kp_status metrics_render(struct buf *out, const struct run_outcome *outcome
 			status = append_series(out, "kuma_push_duration_seconds",
 					       &outcomes[i], phases[p], values[p] / 1000.0);
 	}
+	if (status == KP_OK)
+		status = tls_series(out, outcomes, n);
 	if (status == KP_OK)
 		status = buf_printf(out,
 			"# HELP kuma_push_last_run_timestamp_seconds When kuma-push last finished a check (Unix time).\n"

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cert.h"
 #include "json_write.h"
 #include "log.h"
 #include "metrics.h"
@@ -42,6 +43,25 @@ static enum kp_status json_timings(struct buf *out, const struct http_timings *t
 			  t->total_ms);
 }
 
+/* The certificate's end and, when a threshold overrode it, the verdict. */
+static enum kp_status json_thresholds(struct buf *out, const struct check_result *r)
+{
+	char iso[32];
+	enum kp_status status;
+
+	if (r->cert_not_after > 0) {
+		cert_iso8601(r->cert_not_after, iso, sizeof(iso));
+		status = buf_printf(out, ",\"cert_not_after\":\"%s\"", iso);
+	} else {
+		status = buf_append_str(out, ",\"cert_not_after\":null");
+	}
+	if (status == KP_OK && r->real_msg[0] == '\0')
+		return buf_append_str(out, ",\"real_status\":null,\"real_msg\":null");
+	if (status == KP_OK)
+		status = buf_append_str(out, ",\"real_status\":\"up\",\"real_msg\":");
+	return status == KP_OK ? json_write_string(out, r->real_msg) : status;
+}
+
 enum kp_status report_json(struct buf *out, const struct run_outcome *o)
 {
 	const struct check_result *r = &o->result;
@@ -77,6 +97,8 @@ enum kp_status report_json(struct buf *out, const struct run_outcome *o)
 	if (status == KP_OK)
 		status = o->pushed ? buf_append_str(out, "null")
 				   : json_write_string(out, o->push_error);
+	if (status == KP_OK)
+		status = json_thresholds(out, r);
 	return status == KP_OK ? buf_append_str(out, "}") : status;
 }
 

@@ -7,8 +7,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cert.h"
 #include "http.h"
 #include "log.h"
 #include "push.h"
@@ -44,6 +46,8 @@ struct run_ctx {
 	uint64_t push_budget_ms;
 	uint32_t rng;                   /* jitter */
 	struct kp_err fatal;            /* first OOM or internal error */
+	bool kuma_cert_warned;          /* once per run or loop */
+	struct cert_memo certs;         /* chains seen, for reused connections */
 };
 
 static void run_fail(struct run_ctx *run, const struct kp_err *err)
@@ -271,9 +275,13 @@ static void on_check_done(void *ctx, struct http_response *resp)
 
 	if (stopping(run))
 		return; /* cut short by a signal: nothing true to push */
+	if (resp->failure == HTTP_FAIL_NONE)
+		resp->cert_not_after = cert_memo_note(&run->certs, state->req.http.url,
+						      resp->cert_not_after);
 	if (check_judge(state->check, resp, &state->outcome.result, &err) != 0)
 		run_fail(run, &err);
-	if (!state->outcome.result.up && state->attempts <= net->retries) {
+	if (!state->outcome.result.up && !state->outcome.result.no_retry &&
+	    state->attempts <= net->retries) {
 		retry_at = kp_now_ms() + backoff_ms(net, state->attempts);
 		if (retry_at < state->check_deadline_ms) {
 			log_debug("%s: down (%s), retry %d of %d", state->check->name,
@@ -286,6 +294,20 @@ static void on_check_done(void *ctx, struct http_response *resp)
 	finish_check(state);
 }
 
+/* Kuma's own certificate near its end: a warning, the push still goes. */
+static void warn_kuma_cert(struct run_ctx *run, const struct http_response *resp)
+{
+	char why[128];
+
+	if (run->kuma_cert_warned ||
+	    !cert_expiry_msg(resp->cert_not_after, (int64_t)time(NULL),
+			     run->cfg->kuma_net.tls_expiry_warn_days, why,
+			     sizeof(why)))
+		return;
+	run->kuma_cert_warned = true;
+	log_warnx("push to Kuma: %s", why);
+}
+
 static void on_push_done(void *ctx, struct http_response *resp)
 {
 	struct check_state *state = ctx;
@@ -295,6 +317,10 @@ static void on_push_done(void *ctx, struct http_response *resp)
 	enum push_verdict verdict;
 	uint64_t retry_at;
 
+	if (resp->failure == HTTP_FAIL_NONE)
+		resp->cert_not_after = cert_memo_note(&run->certs, state->push_req.url,
+						      resp->cert_not_after);
+	warn_kuma_cert(run, resp);
 	if (resp->failure != HTTP_FAIL_NONE) {
 		verdict = resp->failure == HTTP_FAIL_DEADLINE ? PUSH_REJECTED : PUSH_RETRY;
 		snprintf(outcome->push_error, sizeof(outcome->push_error), "%s",
@@ -363,6 +389,7 @@ static void free_states(struct run_ctx *run)
 	}
 	free(run->states);
 	run->states = NULL;
+	cert_memo_free(&run->certs);
 }
 
 /* Sets up states and engine, starts every independent check, runs. */

@@ -55,15 +55,21 @@ static enum kp_status append_series(struct buf *out, const char *metric,
 static enum kp_status tls_series(struct buf *out, const struct run_outcome *outcomes,
 				 size_t n)
 {
-	enum kp_status status = buf_append_str(out,
-		"# HELP kuma_push_tls_not_after_seconds When the earliest certificate of the peer's chain expires (Unix time).\n"
-		"# TYPE kuma_push_tls_not_after_seconds gauge\n");
+	enum kp_status status = KP_OK;
+	bool any = false;
 	size_t i;
 
 	for (i = 0; status == KP_OK && i < n; i++) {
 		if (outcomes[i].check == NULL || outcomes[i].result.cert_not_after <= 0)
 			continue;
-		status = buf_append_str(out, "kuma_push_tls_not_after_seconds{");
+		/* Without https there is no such family at all. */
+		if (!any)
+			status = buf_append_str(out,
+				"# HELP kuma_push_tls_not_after_seconds When the earliest certificate of the peer's chain expires (Unix time).\n"
+				"# TYPE kuma_push_tls_not_after_seconds gauge\n");
+		any = true;
+		if (status == KP_OK)
+			status = buf_append_str(out, "kuma_push_tls_not_after_seconds{");
 		if (status == KP_OK)
 			status = append_label(out, "check", outcomes[i].check->name);
 		if (status == KP_OK)

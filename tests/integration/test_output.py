@@ -28,9 +28,12 @@ class Json(KPTestCase):
                                    "not pass (comparing false == true)"),
                                   ("chat", "up", "OK")):
             o = objs[tier]
-            self.assertEqual(sorted(o), ["http_code", "msg", "ping_ms", "push_error",
-                                         "pushed", "status", "target", "tier",
-                                         "timings"])
+            self.assertEqual(sorted(o), ["cert_not_after", "http_code", "msg",
+                                         "ping_ms", "push_error", "pushed",
+                                         "real_msg", "real_status", "status",
+                                         "target", "tier", "timings"])
+            self.assertEqual((o["cert_not_after"], o["real_status"],
+                              o["real_msg"]), (None, None, None))
             self.assertEqual((o["target"], o["status"], o["msg"], o["http_code"],
                               o["pushed"], o["push_error"]),
                              ("webui", status, msg, 200, True, None))

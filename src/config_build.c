@@ -72,11 +72,17 @@ void cfg_keys(struct loader *ld, const config_setting_t *blk,
 	char allowed[512];
 	size_t used = 0;
 	const char *const *k;
+	bool with_push;
 
 	allowed[0] = '\0';
 	for (k = own; *k != NULL && used < sizeof(allowed); k++)
 		used += (size_t)snprintf(allowed + used, sizeof(allowed) - used,
 					 "%s%s", used ? ", " : "", *k);
+	/* push_file and push_env go wherever push does. */
+	with_push = in_list(own, "push");
+	if (with_push && used < sizeof(allowed))
+		used += (size_t)snprintf(allowed + used, sizeof(allowed) - used,
+					 ", push_file, push_env");
 	if (net != NET_NONE && used < sizeof(allowed))
 		snprintf(allowed + used, sizeof(allowed) - used, "%s%s",
 			 used ? ", " : "", net_key_list());
@@ -86,7 +92,9 @@ void cfg_keys(struct loader *ld, const config_setting_t *blk,
 			config_setting_get_elem(blk, (unsigned)i);
 		const char *name = config_setting_name(m);
 
-		if (in_list(own, name))
+		if (in_list(own, name) ||
+		    (with_push && (strcmp(name, "push_file") == 0 ||
+				   strcmp(name, "push_env") == 0)))
 			continue;
 		key = net == NET_NONE ? -1 : net_key_find(name);
 		if (key >= 0) {
@@ -193,13 +201,29 @@ static const char *push_why(const char *msg, const char *push)
 	return msg;
 }
 
+/* Cuts white space around s in place (a token read from a file). */
+static char *trim(char *s)
+{
+	size_t len;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+			   s[len - 1] == '\n' || s[len - 1] == '\r'))
+		s[--len] = '\0';
+	return s;
+}
+
 char *cfg_push(struct loader *ld, const struct config *cfg,
 	       const config_setting_t *blk)
 {
 	const config_setting_t *m;
-	const char *v = cfg_string(ld, blk, "push", CFG_NONEMPTY, &m);
+	char *secret = cfg_secret_get(ld, blk, "push", "a push token",
+				      CFG_NONEMPTY, &m);
 	struct kp_err perr = {KP_OK, ""};
-	char *url;
+	char *url = NULL;
+	const char *v;
 
 	if (m == NULL) {
 		cfg_error_in(ld, blk, "push",
@@ -207,23 +231,25 @@ char *cfg_push(struct loader *ld, const struct config *cfg,
 			     "URL of this check's Kuma monitor)");
 		return NULL;
 	}
-	if (v == NULL)
+	if (secret == NULL)
 		return NULL;
-	if (strstr(v, "://") == NULL && cfg->kuma_url == NULL) {
+	v = trim(secret);
+	if (*v == '\0') {
+		cfg_error(ld, m, "the push token is empty");
+	} else if (strstr(v, "://") == NULL && cfg->kuma_url == NULL) {
 		if (!ld->kuma_url_bad)
 			cfg_error(ld, m, "push is a bare token but kuma.url "
 					 "is not set (set kuma.url or use the "
 					 "full push URL)");
-		return NULL;
-	}
-	url = push_base_resolve(cfg->kuma_url, v, &perr);
-	if (url == NULL) {
-		if (perr.status == KP_ENOMEM)
+	} else {
+		url = push_base_resolve(cfg->kuma_url, v, &perr);
+		if (url == NULL && perr.status == KP_ENOMEM)
 			cfg_nomem(ld);
-		else
+		else if (url == NULL)
 			cfg_error(ld, m, "invalid push URL: %s",
 				  push_why(perr.msg, v));
 	}
+	cfg_wipe_free(secret);
 	return url;
 }
 
@@ -368,6 +394,7 @@ static void load_headers(struct loader *ld, struct check *c,
 		hd->name = kp_strndup(h, (size_t)(colon - h));
 		hd->value = kp_strdup(val);
 		c->n_headers++;
+		cfg_warn_secret(ld, e, "a header value");
 		if (hd->name == NULL || hd->value == NULL) {
 			cfg_nomem(ld);
 			return;

@@ -134,6 +134,34 @@ void *cfg_zalloc(size_t n, size_t size);
 
 /* config_secrets.c: cfg->redact from every secret of cfg. -1 on OOM. */
 int cfg_secrets(struct config *cfg);
+/* config_credential.c: where secrets come from (inline, file, env). */
+/* Zeroes a NUL-terminated secret, then frees it; NULL is a no-op. */
+void cfg_wipe_free(char *s);
+/*
+ * Warns, once per file, when the file holding setting s (which holds
+ * what: "an API key", "a push token", "a header value") is readable by
+ * group or others.
+ */
+void cfg_warn_secret(struct loader *ld, const config_setting_t *s,
+		     const char *what);
+/*
+ * The file to read the secret file path from (malloc'd; NULL on OOM):
+ * path made absolute, or, when $CREDENTIALS_DIRECTORY is set (systemd) and
+ * path names a file directly in /etc/kuma-push/, the credential
+ * $CREDENTIALS_DIRECTORY/kuma-push_NAME if it exists (*credential true).
+ */
+char *cfg_secret_path(const struct loader *ld, const char *path,
+		      bool *credential);
+/*
+ * The secret set by exactly one of NAME, NAME_file (the file's contents,
+ * untrimmed) or NAME_env (the variable's value) in blk, malloc'd: free it
+ * with cfg_wipe_free. flags (CFG_NONEMPTY) apply to the inline value.
+ * *where receives the member that is set, or NULL when none is. NULL when
+ * none is set, or after reporting a problem (or OOM) with *where set.
+ */
+char *cfg_secret_get(struct loader *ld, const config_setting_t *blk,
+		     const char *name, const char *what, int flags,
+		     const config_setting_t **where);
 
 /* config_target.c: one target and its tier blocks into checks. */
 void cfg_target(struct loader *ld, struct config *cfg, size_t idx,

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "util.h"
 
@@ -27,42 +26,6 @@ static const char *const chat_keys[] = {"push",   "model", "prompt",
 					"expect", "match", NULL};
 
 enum key_state { KEY_NONE, KEY_OK, KEY_BAD };
-
-static void wipe_free(char *s, size_t n)
-{
-	if (s == NULL)
-		return;
-	explicit_bzero(s, n); /* memset before free is optimised away */
-	free(s);
-}
-
-/* msmtp's CONF_EINSECURE, as a warning: once per file. */
-static void warn_readable(struct loader *ld, const config_setting_t *s)
-{
-	const char *file = config_setting_source_file(s);
-	int rank = cfg_file_rank(ld, file), mode = ld->main_mode;
-	char shown[512];
-	struct stat st;
-	char *full;
-
-	if (rank < 64 && (ld->warned_files & (1UL << rank)))
-		return;
-	if (rank < 64)
-		ld->warned_files |= 1UL << rank;
-	if (file != NULL) {
-		full = cfg_path(ld, file);
-		if (full == NULL) {
-			cfg_nomem(ld);
-			return;
-		}
-		mode = stat(full, &st) == 0 ? (int)st.st_mode : 0;
-		free(full);
-	}
-	if (mode & (S_IRGRP | S_IROTH))
-		cfg_warn(ld, s, "%s holds an API key and is readable by group "
-				"or others (chmod 600 it)",
-			 cfg_file_of(ld, s, shown, sizeof(shown)));
-}
 
 /* Trims whitespace around; rejects what cannot go in a header. */
 static char *key_clean(struct loader *ld, const config_setting_t *s,
@@ -102,89 +65,19 @@ static char *key_clean(struct loader *ld, const config_setting_t *s,
 	return key;
 }
 
-static char *key_from_file(struct loader *ld, const config_setting_t *s,
-			   const char *v)
-{
-	struct kp_err err;
-	char *full, *text = NULL, *key = NULL;
-	size_t len = 0;
-	int mode = 0;
-
-	if (*v == '\0') {
-		cfg_error(ld, s, "must not be empty");
-		return NULL;
-	}
-	full = cfg_path(ld, v);
-	if (full == NULL)
-		goto nomem;
-	if (cfg_read_file(full, &text, &len, &mode, &err) != 0) {
-		if (err.status == KP_ENOMEM)
-			goto nomem;
-		cfg_error(ld, s, "%s", err.msg);
-		free(full);
-		return NULL;
-	}
-	if (mode & (S_IRGRP | S_IROTH))
-		cfg_warn(ld, s, "%s is readable by group or others (chmod 600 "
-				"it)",
-			 full);
-	key = key_clean(ld, s, text, len);
-	wipe_free(text, len);
-	free(full);
-	return key;
-nomem:
-	cfg_nomem(ld);
-	wipe_free(text, len);
-	free(full);
-	return NULL;
-}
-
-/* Exactly one of api_key, api_key_file, api_key_env, or none. */
+/* At most one of api_key, api_key_file, api_key_env. */
 static enum key_state load_key(struct loader *ld, struct target *t,
 			       const config_setting_t *blk)
 {
-	static const char *const names[] = {"api_key", "api_key_file",
-					    "api_key_env"};
-	const config_setting_t *m, *found = NULL;
-	const char *v, *env;
-	int i, which = -1;
+	const config_setting_t *found;
+	char *v = cfg_secret_get(ld, blk, "api_key", "an API key", 0, &found);
 
-	for (i = 0; i < 3; i++) {
-		m = config_setting_get_member(blk, names[i]);
-		if (m == NULL)
-			continue;
-		if (found != NULL) {
-			cfg_error(ld, m, "only one of api_key, api_key_file "
-					 "and api_key_env may be set");
-			return KEY_BAD;
-		}
-		found = m;
-		which = i;
-	}
 	if (found == NULL)
 		return KEY_NONE;
-	v = cfg_string(ld, blk, names[which], 0, NULL);
 	if (v == NULL)
 		return KEY_BAD;
-	switch (which) {
-	case 0:
-		warn_readable(ld, found);
-		t->api_key = key_clean(ld, found, v, strlen(v));
-		break;
-	case 1:
-		t->api_key = key_from_file(ld, found, v);
-		break;
-	default:
-		env = *v ? getenv(v) : NULL;
-		if (env == NULL || *env == '\0') {
-			cfg_error(ld, found, "environment variable \"%s\" is "
-					     "not set or empty",
-				  v);
-			return KEY_BAD;
-		}
-		t->api_key = key_clean(ld, found, env, strlen(env));
-		break;
-	}
+	t->api_key = key_clean(ld, found, v, strlen(v));
+	cfg_wipe_free(v);
 	return t->api_key != NULL ? KEY_OK : KEY_BAD;
 }
 

@@ -211,7 +211,18 @@ static void test_good_minimal_defaults(void **state)
 	cfg = load(CONF_DIR "good_minimal.conf", &err);
 	assert_non_null(cfg);
 	assert_int_equal(cap.n_errors, 0);
-	assert_int_equal(cap.n_warnings, 0);
+	/* Its push token is a secret: a checkout with umask 022 warns. */
+	{
+		struct stat st;
+
+		assert_int_equal(stat(CONF_DIR "good_minimal.conf", &st), 0);
+		assert_int_equal(cap.n_warnings,
+				 (st.st_mode & (S_IRGRP | S_IROTH)) ? 1 : 0);
+		if (cap.n_warnings == 1)
+			assert_non_null(strstr(cap.warnings[0],
+					       "holds a push token and is "
+					       "readable by group or others"));
+	}
 	assert_null(cfg->kuma_url);
 	assert_int_equal(cfg->n_checks, 1);
 	assert_string_equal(cfg->checks[0].push_url,
@@ -256,7 +267,7 @@ static const struct broken_case broken_cases[] = {
 	{"bad_syntax.conf", {"3: syntax error"}},
 	{"bad_unknown_key.conf",
 	 {"6: targets.[0].health.timout: unknown setting \"timout\" (allowed "
-	  "here: push, timeout, connect_timeout, retries, retry_delay, "
+	  "here: push, push_file, push_env, timeout, connect_timeout, retries, retry_delay, "
 	  "max_body, tls_verify, insecure, ca_file, ca_path, client_cert, "
 	  "client_key, proxy, ip_version, resolve, follow_redirects, "
 	  "interval, jitter, max_latency, tls_expiry_warn)"}},
@@ -747,9 +758,10 @@ static void test_key_permissions(void **state)
 	assert_int_equal(cap.n_warnings, 2);
 	assert_non_null(strstr(cap.warnings[0], "targets.[0].api_key_file: "));
 	assert_non_null(strstr(cap.warnings[0], "/k.key is readable by group"));
-	assert_non_null(strstr(cap.warnings[1], "targets.[1].api_key: "));
+	/* The file's first secret in file order names the warning. */
+	assert_non_null(strstr(cap.warnings[1], "targets.[0].models.push: "));
 	assert_non_null(strstr(cap.warnings[1],
-			       "/key.conf holds an API key and is readable"));
+			       "/key.conf holds a push token and is readable"));
 	assert_null(strstr(cap.warnings[0], "sk-secret"));
 	assert_null(strstr(cap.warnings[1], "sk-secret"));
 	config_free(cfg);

@@ -124,21 +124,36 @@ static bool regex_matches(const regex_t *re, const char *body, size_t len)
 	}
 }
 
+static bool status_accepted(const struct check *check, long status)
+{
+	size_t i;
+
+	for (i = 0; i < check->n_status; i++)
+		if (status >= check->status[i].lo && status <= check->status[i].hi)
+			return true;
+	return false;
+}
+
 static void status_down(const struct check *check,
 			const struct http_response *resp,
 			struct check_result *result)
 {
 	char body[CHECK_SNIPPET_MAX];
+	char want[CHECK_STATUS_RANGES * 9 + 1];
+	size_t i, at = 0;
 
+	/* "200-299,301": at most 8 characters a range, plus the comma. */
+	want[0] = '\0';
+	for (i = 0; i < check->n_status; i++) {
+		const struct status_range *r = &check->status[i];
+
+		at += (size_t)snprintf(want + at, sizeof(want) - at,
+				       r->lo == r->hi ? "%s%d" : "%s%d-%d",
+				       i > 0 ? "," : "", r->lo, r->hi);
+	}
 	check_snippet(check, resp, body, sizeof(body));
-	if (check->status_min == check->status_max)
-		check_verdict(result, false, "HTTP %ld (expected %d)%s%s",
-			      resp->status, check->status_min,
-			      body[0] ? ": " : "", body);
-	else
-		check_verdict(result, false, "HTTP %ld (expected %d-%d)%s%s",
-			      resp->status, check->status_min, check->status_max,
-			      body[0] ? ": " : "", body);
+	check_verdict(result, false, "HTTP %ld (expected %s)%s%s", resp->status,
+		      want, body[0] ? ": " : "", body);
 }
 
 /* The query of a generic check; any content type, as Kuma parses it. */
@@ -182,7 +197,7 @@ int check_http_judge(const struct check *check,
 	const char *body = buf_str(&resp->body);
 	size_t len = resp->body.len;
 
-	if (resp->status < check->status_min || resp->status > check->status_max) {
+	if (!status_accepted(check, resp->status)) {
 		status_down(check, resp, result);
 		return 0;
 	}

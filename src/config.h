@@ -69,6 +69,8 @@ struct header {
 	char *value;
 };
 
+#define CHECK_STATUS_RANGES 16 /* "200-299,301,..." of a generic check */
+
 /* One thing to check and push: a tier of a target, or a generic check. */
 struct check {
 	char *name;          /* "webui/models", or the generic check's name */
@@ -101,7 +103,8 @@ struct check {
 	struct header *headers;
 	size_t n_headers;
 	char *body;                  /* NULL: none */
-	int status_min, status_max;  /* accepted statuses; default 200-299 */
+	struct status_range { int lo, hi; } status[CHECK_STATUS_RANGES];
+	size_t n_status;             /* accepted statuses; default 200-299 */
 	char *keyword;               /* NULL: not checked */
 	bool invert_keyword;         /* down when the keyword is present */
 	regex_t *regex;              /* POSIX ERE, compiled at load; NULL: none */

@@ -279,57 +279,6 @@ static void load_kuma(struct loader *ld, struct config *cfg,
 	}
 }
 
-/* "200", "200-299" or an integer, each 100..599. */
-static void load_status(struct loader *ld, struct check *c,
-			const config_setting_t *s)
-{
-	long lo, hi;
-	const char *v, *dash;
-	char first[16];
-
-	c->status_min = 200;
-	c->status_max = 299;
-	if (s == NULL)
-		return;
-	if (config_setting_type(s) == CONFIG_TYPE_INT) {
-		lo = hi = config_setting_get_int(s);
-	} else if (config_setting_type(s) == CONFIG_TYPE_STRING) {
-		v = config_setting_get_string(s);
-		dash = strchr(v, '-');
-		if (dash == NULL) {
-			if (!kp_parse_long(v, &lo))
-				goto bad;
-			hi = lo;
-		} else {
-			if ((size_t)(dash - v) >= sizeof(first))
-				goto bad;
-			memcpy(first, v, (size_t)(dash - v));
-			first[dash - v] = '\0';
-			if (!isdigit((unsigned char)first[0]) ||
-			    !isdigit((unsigned char)dash[1]) ||
-			    !kp_parse_long(first, &lo) ||
-			    !kp_parse_long(dash + 1, &hi))
-				goto bad;
-		}
-	} else {
-		cfg_error(ld, s, "expected a string \"N\" or \"N-M\", got %s",
-			  cfg_type_name(config_setting_type(s)));
-		return;
-	}
-	if (lo < 100 || hi > 599 || lo > hi) {
-		cfg_error(ld, s, "out of range (N or N-M with 100 <= N <= M "
-				 "<= 599)");
-		return;
-	}
-	c->status_min = (int)lo;
-	c->status_max = (int)hi;
-	return;
-bad:
-	cfg_error(ld, s, "expected \"N\" or \"N-M\" (like \"200-299\"), got "
-			 "\"%s\"",
-		  config_setting_get_string(s));
-}
-
 static bool token_char(char c)
 {
 	return isalnum((unsigned char)c) || strchr("!#$%&'*+-.^_`|~", c);
@@ -480,7 +429,7 @@ static void load_check(struct loader *ld, struct config *cfg,
 	if (v != NULL && (c->body = kp_strdup(v)) == NULL)
 		cfg_nomem(ld);
 	c->push_url = cfg_push(ld, cfg, blk);
-	load_status(ld, c, config_setting_get_member(blk, "status"));
+	cfg_status(ld, c, config_setting_get_member(blk, "status"));
 	cfg_body_rules(ld, c, blk);
 	if (net_compose(ld, &c->net, layers, 2) != 0)
 		cfg_nomem(ld);

@@ -162,6 +162,8 @@ char *cfg_secret_path(const struct loader *ld, const char *path,
 char *cfg_secret_get(struct loader *ld, const config_setting_t *blk,
 		     const char *name, const char *what, int flags,
 		     const config_setting_t **where);
+/* config_status.c: a generic check's status setting (default 200-299). */
+void cfg_status(struct loader *ld, struct check *c, const config_setting_t *s);
 
 /* config_target.c: one target and its tier blocks into checks. */
 void cfg_target(struct loader *ld, struct config *cfg, size_t idx,

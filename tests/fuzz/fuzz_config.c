@@ -121,7 +121,9 @@ static void check_config(const struct config *cfg)
 		case TIER_HTTP:
 			FUZZ_CHECK(c->target == -1);
 			FUZZ_CHECK(c->url != NULL && c->method != NULL);
-			FUZZ_CHECK(c->status_min <= c->status_max);
+			FUZZ_CHECK(c->n_status >= 1 && c->n_status <= CHECK_STATUS_RANGES);
+			for (size_t k = 0; k < c->n_status; k++)
+				FUZZ_CHECK(c->status[k].lo <= c->status[k].hi);
 			FUZZ_CHECK(c->n_headers == 0 || c->headers != NULL);
 			break;
 		case TIER_MODELS:

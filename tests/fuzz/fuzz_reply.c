@@ -59,10 +59,11 @@ static void checks_init(void)
 	checks[3].target = -1;
 	checks[3].url = "http://service.invalid/";
 	checks[3].method = "GET";
-	checks[3].status_min = 200;
-	checks[3].status_max = 299;
+	checks[3].status[0].lo = 200;
+	checks[3].status[0].hi = 299;
+	checks[3].n_status = 1;
 	checks[4] = checks[3];
-	checks[4].status_min = checks[4].status_max = 200;
+	checks[4].status[0].lo = checks[4].status[0].hi = 200;
 	checks[4].keyword = "ok";
 }
 
@@ -83,8 +84,8 @@ static void check_result(const struct check *check,
 		return;
 	FUZZ_CHECK(resp->failure == HTTP_FAIL_NONE);
 	if (check->tier == TIER_HTTP)
-		FUZZ_CHECK(resp->status >= check->status_min &&
-			   resp->status <= check->status_max);
+		FUZZ_CHECK(resp->status >= check->status[0].lo &&
+			   resp->status <= check->status[0].hi);
 	else
 		FUZZ_CHECK(resp->status == 200);
 }

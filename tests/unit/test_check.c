@@ -32,8 +32,9 @@ static struct check make_check(enum tier tier)
 	c.expect = "HEALTHY";
 	c.method = "GET";
 	c.url = "http://127.0.0.1:1/x";
-	c.status_min = 200;
-	c.status_max = 299;
+	c.status[0].lo = 200;
+	c.status[0].hi = 299;
+	c.n_status = 1;
 	return c;
 }
 
@@ -142,6 +143,35 @@ static void test_keyword(void **state)
 	assert_int_equal(check_judge(&check, &resp, &result, &err), 0);
 	assert_false(result.up);
 	assert_string_equal(result.msg, "keyword \"models\" not found (HTTP 200)");
+	buf_free(&resp.body);
+}
+
+/* status = "200-299,301" / [ "200-299", "401" ]: any listed range is up. */
+static void test_status_list(void **state)
+{
+	static const struct { long status; bool up; } want[] = {
+		{ 200, true }, { 299, true }, { 301, true }, { 300, false },
+		{ 401, false }, { 199, false },
+	};
+	struct check check = make_check(TIER_HTTP);
+	struct http_response resp;
+	struct check_result result;
+	struct kp_err err = { KP_OK, "" };
+	size_t i;
+
+	(void)state;
+	check.status[1].lo = check.status[1].hi = 301;
+	check.n_status = 2;
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		respond(&resp, want[i].status, "text/plain", "");
+		assert_int_equal(check_judge(&check, &resp, &result, &err), 0);
+		if (result.up != want[i].up)
+			fail_msg("HTTP %ld: %s", want[i].status, result.msg);
+		buf_free(&resp.body);
+	}
+	respond(&resp, 404, "text/plain", "nope");
+	assert_int_equal(check_judge(&check, &resp, &result, &err), 0);
+	assert_string_equal(result.msg, "HTTP 404 (expected 200-299,301): nope");
 	buf_free(&resp.body);
 }
 
@@ -307,6 +337,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_judge_table),
 		cmocka_unit_test(test_keyword),
+		cmocka_unit_test(test_status_list),
 		cmocka_unit_test(test_transport_failure),
 		cmocka_unit_test(test_prepare_chat),
 		cmocka_unit_test(test_key_echo_is_masked),

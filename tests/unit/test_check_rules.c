@@ -36,8 +36,9 @@ static struct check make_check(enum tier tier)
 	c.op = JSONATA_OP_EQ;
 	c.method = "GET";
 	c.url = "http://127.0.0.1:1/x";
-	c.status_min = 200;
-	c.status_max = 299;
+	c.status[0].lo = 200;
+	c.status[0].hi = 299;
+	c.n_status = 1;
 	return c;
 }
 

@@ -69,6 +69,39 @@ static void setup_env(void)
 
 /* ---- good files ---------------------------------------------------- */
 
+/* status as "A-B, C", as a list of strings, as a list of integers, absent. */
+static void test_status_lists(void **state)
+{
+	static const int want[][5] = {
+		/* n, lo0, hi0, lo1, hi1 */
+		{ 2, 200, 299, 301, 301 },
+		{ 2, 200, 204, 401, 401 },
+		{ 2, 204, 204, 304, 304 },
+		{ 1, 200, 299, 0, 0 },
+	};
+	struct kp_err err;
+	struct config *cfg;
+	size_t i;
+
+	(void)state;
+	cfg = load(CONF_DIR "good_status_list.conf", &err);
+	assert_non_null(cfg);
+	assert_int_equal(cap.n_errors, 0);
+	assert_int_equal(cfg->n_checks, 4);
+	for (i = 0; i < 4; i++) {
+		const struct check *c = &cfg->checks[i];
+
+		assert_int_equal(c->n_status, want[i][0]);
+		assert_int_equal(c->status[0].lo, want[i][1]);
+		assert_int_equal(c->status[0].hi, want[i][2]);
+		if (want[i][0] > 1) {
+			assert_int_equal(c->status[1].lo, want[i][3]);
+			assert_int_equal(c->status[1].hi, want[i][4]);
+		}
+	}
+	config_free(cfg);
+}
+
 static void test_good_full(void **state)
 {
 	struct kp_err err;
@@ -168,8 +201,9 @@ static void test_good_full(void **state)
 	assert_string_equal(c->headers[0].value, "application/json");
 	assert_string_equal(c->headers[1].name, "X-Trace");
 	assert_string_equal(c->headers[1].value, "on");
-	assert_int_equal(c->status_min, 200);
-	assert_int_equal(c->status_max, 204);
+	assert_int_equal(c->n_status, 1);
+	assert_int_equal(c->status[0].lo, 200);
+	assert_int_equal(c->status[0].hi, 204);
 	assert_string_equal(c->keyword, "models");
 	assert_true(c->net.follow_redirects);
 	assert_int_equal(c->net.ip_version, IP_V6);
@@ -180,8 +214,9 @@ static void test_good_full(void **state)
 	assert_string_equal(c->url, "http://127.0.0.1:9/x?y=1");
 	assert_string_equal(c->method, "POST");
 	assert_string_equal(c->body, "{}");
-	assert_int_equal(c->status_min, 201);
-	assert_int_equal(c->status_max, 201);
+	assert_int_equal(c->n_status, 1);
+	assert_int_equal(c->status[0].lo, 201);
+	assert_int_equal(c->status[0].hi, 201);
 	assert_null(c->keyword);
 	assert_string_equal(c->net.proxy, ""); /* "": no proxy at all */
 
@@ -319,6 +354,14 @@ static const struct broken_case broken_cases[] = {
 	{"bad_status.conf",
 	 {"3: checks.[0].status: out of range (N or N-M with 100 <= N <= M "
 	  "<= 599)"}},
+	{"bad_status_list.conf",
+	 {"3: checks.[0].status: expected \"N\" or \"N-M\" separated by commas "
+	  "(like \"200-299,301\"), got \"200-299,,301\"",
+	  "5: checks.[1].status.[1]: out of range (N or N-M with 100 <= N <= M "
+	  "<= 599)",
+	  "6: checks.[2].status: an empty list accepts no status",
+	  "7: checks.[3].status: expected \"N\", \"N-M\" or a list of them, got "
+	  "a number"}},
 	{"bad_header.conf",
 	 {"7: checks.[0].headers.[0]: expected \"Name: value\" with a header "
 	  "name of letters, digits or -_.!#$%&'*+^`|~"}},
@@ -365,8 +408,8 @@ static const struct broken_case broken_cases[] = {
 	  "line 8)",
 	  "18: targets.[1].url: expected an http:// or https:// URL",
 	  "23: checks.[0].name: missing required setting",
-	  "23: checks.[0].status: expected \"N\" or \"N-M\" (like "
-	  "\"200-299\"), got \"abc\"",
+	  "23: checks.[0].status: expected \"N\" or \"N-M\" separated by "
+	  "commas (like \"200-299,301\"), got \"abc\"",
 	  "25: max_parallel: 0 is out of range (must be 1 to 1024)",
 	  "26: bogus: unknown setting \"bogus\" (allowed here: kuma, "
 	  "defaults, targets, checks, run_timeout, lock_file, metrics_file, "
@@ -837,6 +880,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_full),
 		cmocka_unit_test(test_good_minimal_defaults),
+		cmocka_unit_test(test_status_lists),
 		cmocka_unit_test(test_broken),
 		cmocka_unit_test(test_no_secret_in_messages),
 		cmocka_unit_test(test_example_loads),

@@ -35,6 +35,10 @@ http://127.0.0.1:PORT/<mode> makes the agent request /<mode>/health,
   notjson     200 application/json, not JSON
   truncated   200 application/json, cut in half
   500         500 text/plain "Internal Server Error"
+  latin1      500 text/html; charset=iso-8859-1, a French error page
+  wide        500 text/plain, 400 three-byte characters
+  echohdr     500 text/plain: the request's headers, one per line
+  echokey     models/chat: 401 {"detail":"Bad key <Authorization value>"}
   403         models/chat: 403 models_error_403_api_keys_disabled
   upstream401 chat: 401 chat_error_upstream_401
   nomodel     chat: 400 chat_error_model_not_found
@@ -600,6 +604,17 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "500":
             return self.send(500, "text/plain; charset=utf-8",
                              b"Internal Server Error")
+        if mode == "latin1":
+            return self.send(500, "text/html; charset=iso-8859-1",
+                             "<h1>Erreur interne</h1><p>R\u00e9essayez "
+                             "\u00e0 nouveau, caf\u00e9 ferm\u00e9</p>"
+                             .encode("latin-1"))
+        if mode == "wide":
+            return self.send(500, "text/plain; charset=utf-8",
+                             ("\u6a21" * 400).encode())
+        if mode == "echohdr":
+            return self.send(500, "text/plain; charset=utf-8", "".join(
+                "%s: %s\n" % kv for kv in self.headers.items()).encode())
         return normal()
 
     def auth_then(self, mode, fixture, normal):
@@ -608,6 +623,8 @@ class Handler(BaseHTTPRequestHandler):
         if auth is None:
             return self.send_fixture("models_error_401_no_auth",
                                   extra_headers=[("WWW-Authenticate", "Bearer")])
+        if mode == "echokey":  # a server that quotes the header it got
+            return self.send_json(401, compact({"detail": "Bad key " + auth}))
         if mode == "403" and auth.startswith("Bearer sk-"):
             return self.send_fixture("models_error_403_api_keys_disabled")
         if auth != "Bearer " + GOOD_KEY:

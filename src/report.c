@@ -125,6 +125,13 @@ void reporter_outcome(void *ctx, const struct run_outcome *o)
 	else
 		log_info("%s %s %s - ms: %s", o->target, tier_name(o->check->tier),
 			 r->up ? "up" : "down", r->msg);
+	/* -vv: where the time went, for a check that made a request. */
+	if (r->timings.total_ms > 0)
+		log_debug("%s %s timings from the request's start: dns %.1f ms, "
+			  "connect %.1f ms, tls %.1f ms, first byte %.1f ms, total %.1f ms",
+			  o->target, tier_name(o->check->tier), r->timings.dns_ms,
+			  r->timings.connect_ms, r->timings.tls_ms,
+			  r->timings.first_byte_ms, r->timings.total_ms);
 	if (rep->json_out != NULL) {
 		buf_init(&line, 64 * 1024);
 		buf_init(&shown, 128 * 1024);

@@ -164,12 +164,25 @@ class Usage(KPTestCase):
     def test_help_lists_exit_codes(self):
         res = self.kp("--help")
         self.assert_rc(res, EXIT_OK)
-        for code in ("0", "64", "65", "69", "70", "71", "75", "78"):
+        for code in ("0", "64", "65", "66", "69", "70", "71", "75", "78"):
             self.assertRegex(res.stdout, r"(?m)^\s*%s\b" % code,
                              "exit code %s not listed" % code)
         for opt in ("-c", "--check-config", "--dry-run", "-v", "-q",
                     "--version", "query"):
             self.assertIn(opt, res.stdout)
+
+    def test_vv_prints_per_phase_timings(self):
+        t, _ = self.target("webui", "ok", tiers=["health"])
+        conf = self.config([t])
+        line = re.compile(r"webui health timings from the request's start: "
+                          r"dns [0-9.]+ ms, connect [0-9.]+ ms, tls [0-9.]+ ms, "
+                          r"first byte [0-9.]+ ms, total [0-9.]+ ms$")
+        res = self.kp("-vv", config=conf)
+        self.assert_rc(res, EXIT_OK)
+        self.assertTrue(any(line.search(ln) for ln in res.stderr.splitlines()),
+                        mask(res.stderr))
+        res = self.kp("-v", config=conf)
+        self.assertNotIn("timings", res.stderr, "-v alone prints no timings")
 
     def test_version(self):
         res = self.kp("--version")

@@ -334,7 +334,7 @@ class GenericChecks(KPTestCase):
 
     def test_status_range_and_keyword(self):
         base = self.fake.base
-        c1, t1 = self.check("ollama-tags", base + "/ok/health",
+        c1, t1 = self.check("health-keyword", base + "/ok/health",
                             status="200-299", keyword="true")
         c2, t2 = self.check("needs-2xx", base + "/500/anything",
                             status="200-299")
@@ -366,7 +366,7 @@ class GenericChecks(KPTestCase):
 
     def test_targets_and_checks_together(self):
         t, tok = self.target("webui", "ok")
-        c, ct = self.check("ollama-tags", self.fake.base + "/ok/health",
+        c, ct = self.check("health-keyword", self.fake.base + "/ok/health",
                            keyword="status")
         res = self.kp(config=self.config([t], checks=[c]))
         self.assert_rc(res, EXIT_OK)

@@ -68,6 +68,11 @@ static int process_dot(struct parser *p, struct jn *n, struct jn **out)
 		if (parse_push(p, &path->kids, &path->nkids, rest) != 0)
 			return -1;
 	}
+	/* jsonata's consarray: these two steps keep their arrays whole. */
+	if (path->kids[0]->type == JN_ARRAY)
+		path->kids[0]->cons = true;
+	if (path->kids[path->nkids - 1]->type == JN_ARRAY)
+		path->kids[path->nkids - 1]->cons = true;
 	for (int i = 0; i < path->nkids; i++) {
 		struct jn *step = path->kids[i];
 
@@ -134,6 +139,18 @@ int ast_process(struct parser *p, struct jn *n, struct jn **out)
 		return ast_process(p, n->callee, &n->callee);
 	case JN_END:
 		return jn_error(p->err, "S0207", n->pos, "Unexpected end of expression");
+	case JN_LAMBDA:
+		return ast_process(p, n->callee, &n->callee);
+	case JN_BLOCK:
+		if (process_kids(p, n) != 0)
+			return -1;
+		for (int i = 0; i < n->nkids; i++) {
+			const struct jn *k = n->kids[i];
+
+			if (k->cons || (k->type == JN_PATH && k->kids[0]->cons))
+				n->cons = true;
+		}
+		return 0;
 	default:
 		return process_kids(p, n);
 	}
@@ -151,7 +168,8 @@ static const char *const JSONATA_FUNCTIONS[] = {
 	"lookup", "append", "exists", "spread", "merge", "reverse", "each",
 	"error", "assert", "type", "sort", "shuffle", "distinct",
 	"encodeUrlComponent", "encodeUrl", "decodeUrlComponent", "decodeUrl",
-	"eval", "toMillis", "fromMillis", "clone", "now", "millis"
+	"eval", "toMillis", "fromMillis", "clone", "now", "millis",
+	"base64encode", "base64decode"
 };
 
 bool jn_is_jsonata_function(const char *name)
@@ -171,23 +189,24 @@ static int check_list(struct parser *p, struct jn **list, int n)
 	return 0;
 }
 
+/* A "$name" that jsonata binds to a built-in kuma-push lacks: K0001 naming it. */
+static int check_builtin_name(struct parser *p, const struct jn *v)
+{
+	char what[120];
+
+	if (jn_builtin_find(v->str, v->len) != FN_NONE || !jn_is_jsonata_function(v->str))
+		return 0;
+	snprintf(what, sizeof(what), "the function $%.60s", v->str);
+	return outside_at(p, v->start, what);
+}
+
 static int check_call(struct parser *p, struct jn *n)
 {
-	static const char *const nine[] = { "", "count", "exists", "length", "not",
-					    "boolean", "contains", "string", "sum",
-					    "number" };
 	struct jn *c = n->callee;
-	char what[120];
 
 	if (c->type == JN_VAR && c->len > 0 && strcmp(c->str, "$") != 0) {
 		n->fname = c->str;
-		for (int i = 1; i < (int)(sizeof(nine) / sizeof(nine[0])); i++)
-			if (!strcmp(nine[i], c->str))
-				n->op = i;
-		if (n->op == FN_NONE && jn_is_jsonata_function(c->str)) {
-			snprintf(what, sizeof(what), "the function $%.60s", c->str);
-			return outside_at(p, c->start, what);
-		}
+		n->op = jn_builtin_find(c->str, c->len);
 		if (n->op == FN_STRING && n->nkids == 2)
 			return outside_at(p, n->start,
 					  "$string with a second argument");
@@ -195,39 +214,47 @@ static int check_call(struct parser *p, struct jn *n)
 		   c->kids[0]->nstages == 0) {
 		n->fname = c->kids[0]->str;
 	} else {
-		return outside_at(p, n->start, "a call of an expression");
+		n->fname = "";
 	}
+	if (ast_subset(p, c) != 0)
+		return -1;
 	return check_list(p, n->kids, n->nkids);
 }
 
-static int check_path(struct parser *p, struct jn *n)
+static int check_regex(struct parser *p, struct jn *n)
 {
-	for (int i = 0; i < n->nkids; i++) {
-		struct jn *s = n->kids[i];
+	char why[120], what[200];
+	char flags[3] = "";
+	int f = (int)n->num;
 
-		if (i == 0 && n->nkids > 1 && s->type == JN_ARRAY)
-			return outside_at(p, s->start,
-					  "an array constructor as a path step");
-		if (i > 0 && s->type != JN_NAME && s->type != JN_WILD)
-			return outside_at(p, s->start,
-					  "a path step that is not a name or \"*\"");
-		if (ast_subset(p, s) != 0 || check_list(p, s->stages, s->nstages) != 0)
-			return -1;
+	snprintf(flags, sizeof(flags), "%s%s", (f & 1) ? "i" : "", (f & 2) ? "m" : "");
+	if (jn_regex_compile(n->str, n->len, flags, &n->regex, why, sizeof(why)) != 0) {
+		if (n->regex == NULL && why[0] == '\0')
+			return parse_oom(p);
+		snprintf(what, sizeof(what), "the regular expression %s", why);
+		return outside_at(p, n->start, what);
 	}
+	jn_regex_link(n->regex, p->lx.regexes);
 	return 0;
 }
 
 int ast_subset(struct parser *p, struct jn *n)
 {
-	char what[120];
-
 	if (check_list(p, n->preds, n->npreds) != 0)
 		return -1;
 	switch (n->type) {
 	case JN_PATH:
-		return check_path(p, n);
+		for (int i = 0; i < n->nkids; i++)
+			if (ast_subset(p, n->kids[i]) != 0 ||
+			    check_list(p, n->kids[i]->stages, n->kids[i]->nstages) != 0)
+				return -1;
+		return 0;
 	case JN_CALL:
 		return check_call(p, n);
+	case JN_LAMBDA:
+		return ast_subset(p, n->callee);
+	case JN_REGEX:
+		return check_regex(p, n);
 	case JN_VAR:
 		if (n->len == 0) {
 			n->type = JN_CTX;
@@ -237,10 +264,8 @@ int ast_subset(struct parser *p, struct jn *n)
 			n->type = JN_ROOT;
 			return 0;
 		}
-		snprintf(what, sizeof(what), jn_is_jsonata_function(n->str) ?
-			 "the function value $%.60s (call it)" : "the variable $%.60s",
-			 n->str);
-		return outside_at(p, n->start, what);
+		n->type = JN_VARREF;
+		return check_builtin_name(p, n);
 	default:
 		return check_list(p, n->kids, n->nkids);
 	}
@@ -267,6 +292,7 @@ struct jsonata_prog *jsonata_compile(const char *expr, struct jsonata_err *err)
 	p.lx.len = strlen(prog->source);
 	p.lx.arena = &prog->arena;
 	p.lx.err = err;
+	p.lx.regexes = &prog->regexes;
 	p.arena = &prog->arena;
 	p.err = err;
 	if (parse_advance(&p, NULL, false) != 0 || parse_expr(&p, 0, &tree) != 0 ||
@@ -289,6 +315,12 @@ void jsonata_free(struct jsonata_prog *prog)
 {
 	if (prog == NULL)
 		return;
+	while (prog->regexes != NULL) {
+		struct jn_regex *next = jn_regex_next(prog->regexes);
+
+		jn_regex_free(prog->regexes);
+		prog->regexes = next;
+	}
 	arena_free(&prog->arena);
 	free(prog->source);
 	free(prog);

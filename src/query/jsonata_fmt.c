@@ -188,16 +188,17 @@ static int stringify_number(struct ev *e, double x, bool r15, struct buf *out)
 	return put(e, out, num, jn_fmt_number(x, num));
 }
 
-static int stringify_object(struct ev *e, int node, bool r15, struct buf *out)
+static int stringify_object(struct ev *e, const struct jv *obj, bool r15,
+			    struct buf *out)
 {
 	struct jmember *m;
 	size_t n;
 	struct arena_mark mark = arena_mark(&e->arena);
 
-	if (jv_members(e, node, &m, &n) != 0 || put(e, out, "{", 1) != 0)
+	if (jv_members_of(e, obj, &m, &n) != 0 || put(e, out, "{", 1) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		struct jv val = jv_node(e, m[i].value);
+		struct jv val = m[i].val;
 		enum kp_status st;
 
 		if (i > 0 && put(e, out, ",", 1) != 0)
@@ -237,7 +238,13 @@ static int stringify(struct ev *e, const struct jv *v, bool r15, struct buf *out
 		st = jn_write_json_string(out, p, len);
 		return st == KP_OK ? 0 : status_error(e, st, out);
 	case JV_OBJ:
-		return stringify_object(e, v->node, r15, out);
+		return stringify_object(e, v, r15, out);
+	case JV_FUNC:
+		/* $string's replacer makes functions ""; a result holding one is not JSON */
+		if (r15)
+			return put(e, out, "\"\"", 2);
+		return jn_error(e->err, "K0001", 0,
+				"a function in the result is outside the kuma-push JSONata subset");
 	default:
 		if (put(e, out, "[", 1) != 0)
 			return -1;
@@ -283,22 +290,26 @@ int jv_describe(struct ev *e, const struct jv *v, char *out, size_t size)
 	return rc;
 }
 
-int jsonata_eval_to_json(const struct jsonata_prog *prog,
-			 const struct json_doc *doc, struct buf *out,
-			 struct jsonata_err *err)
+int jv_string_of(struct ev *e, int pos, const struct jv *v, struct jv *out)
 {
-	struct ev e;
-	struct jv v;
-	int rc = -1;
+	struct buf b;
+	int rc;
 
-	if (ev_begin(&e, doc, err) != 0 || ev_run(&e, prog, &v) != 0)
-		goto out;
-	if (v.kind == JV_UNDEF) {
-		rc = put(&e, out, "undefined", 9);
-		goto out;
+	if (v->kind == JV_UNDEF || v->kind == JV_STR) {
+		*out = *v;
+		return 0;
 	}
-	rc = jv_stringify(&e, &v, false, out);
-out:
-	ev_end(&e);
+	if (v->kind == JV_FUNC) {
+		*out = jv_strn("", 0);
+		return 0;
+	}
+	if (v->kind == JV_NUM && !isfinite(v->u.num))
+		return jn_error(e->err, "D3001", pos,
+				"Attempting to invoke string function on Infinity or NaN");
+	buf_init(&b, JN_MAX_ARENA / 4);
+	rc = jv_stringify(e, v, true, &b);
+	if (rc == 0)
+		rc = jv_str_copy(e, buf_str(&b), b.len, out);
+	buf_free(&b);
 	return rc;
 }

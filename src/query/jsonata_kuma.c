@@ -168,7 +168,7 @@ static int numeric_compare(struct ev *e, const struct jv *value,
 	struct jv na, nb;
 	double x, y;
 
-	if (jn_number(e, NULL, value, &na) != 0 || jn_number(e, NULL, expected, &nb) != 0)
+	if (jn_number(e, 0, value, &na) != 0 || jn_number(e, 0, expected, &nb) != 0)
 		return -1;
 	x = na.u.num;
 	y = nb.u.num;

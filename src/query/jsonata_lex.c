@@ -79,13 +79,16 @@ void lex_outside(struct lexer *lx, size_t byte_off, const char *what)
 	}
 }
 
-/* jsonata's scanRegex, only to find where the regex ends (S0301, S0302). */
+/*
+ * jsonata's scanRegex: the pattern ends at the first unescaped "/" outside
+ * brackets (S0301, S0302); the flags "i" and "m" may follow. The token
+ * keeps the pattern (str, len) and the flags (num: 1 = i, 2 = m).
+ */
 static int lex_regex(struct lexer *lx, struct token *tok)
 {
 	size_t start = lx->at, i = lx->at + 1;
-	int depth = 0;
+	int depth = 0, flags = 0;
 
-	lex_outside(lx, start, "a regular expression");
 	for (; i < lx->len; i++) {
 		char c = lx->src[i];
 		bool escaped = lx->src[i - 1] == '\\';
@@ -99,11 +102,18 @@ static int lex_regex(struct lexer *lx, struct token *tok)
 				if (i == start + 1)
 					return jn_error(lx->err, "S0301", lex_pos(lx->src, i),
 							"Empty regular expressions are not allowed");
+				tok->str = arena_alloc(lx->arena, i - start);
+				if (tok->str == NULL)
+					return jn_error(lx->err, "K0003", 0, "out of memory");
+				tok->len = i - start - 1;
+				memcpy(tok->str, lx->src + start + 1, tok->len);
+				tok->str[tok->len] = '\0';
 				i++;
 				while (i < lx->len && (lx->src[i] == 'i' || lx->src[i] == 'm'))
-					i++;
+					flags |= lx->src[i++] == 'i' ? 1 : 2;
 				lx->at = i;
 				set_tok(lx, tok, TK_REGEX, start);
+				tok->num = flags;
 				return 0;
 			}
 		}
@@ -341,17 +351,23 @@ int lex_next(struct lexer *lx, bool prefix_mode, struct token *tok)
 		set_tok(lx, tok, TK_END, lx->len);
 		return 0;
 	}
-	while (lx->at < lx->len && is_space(s[lx->at]))
-		lx->at++;
-	if (lx->at + 1 < lx->len && s[lx->at] == '/' && s[lx->at + 1] == '*') {
-		const char *end = strstr(s + lx->at + 2, "*/");
+	for (;;) { /* white space and comments, in a loop: no recursion per comment */
+		while (lx->at < lx->len && is_space(s[lx->at]))
+			lx->at++;
+		if (lx->at + 1 < lx->len && s[lx->at] == '/' && s[lx->at + 1] == '*') {
+			const char *end = strstr(s + lx->at + 2, "*/");
 
-		lex_outside(lx, lx->at, "a comment");
-		if (end == NULL)
-			return jn_error(lx->err, "S0106", lex_pos(s, lx->at),
-					"Comment has no closing tag");
-		lx->at = (size_t)(end - s) + 2;
-		return lex_next(lx, prefix_mode, tok);
+			if (end == NULL)
+				return jn_error(lx->err, "S0106", lex_pos(s, lx->at),
+						"Comment has no closing tag");
+			lx->at = (size_t)(end - s) + 2;
+			continue;
+		}
+		break;
+	}
+	if (lx->at >= lx->len) {
+		set_tok(lx, tok, TK_END, lx->len);
+		return 0;
 	}
 	if (!prefix_mode && lx->at < lx->len && s[lx->at] == '/')
 		return lex_regex(lx, tok);

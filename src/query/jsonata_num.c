@@ -163,7 +163,7 @@ static double js_radix_number(const char *s, size_t n)
 	return ldexp((double)mant, shift);
 }
 
-int jn_number(struct ev *e, const struct jn *n, const struct jv *v, struct jv *out)
+int jn_number(struct ev *e, int pos, const struct jv *v, struct jv *out)
 {
 	const char *s;
 	size_t len;
@@ -199,6 +199,6 @@ int jn_number(struct ev *e, const struct jn *n, const struct jv *v, struct jv *o
 	}
 	if (jv_describe(e, v, desc, sizeof(desc)) != 0)
 		return -1;
-	return jn_error(e->err, "D3030", n != NULL ? n->pos : 0,
+	return jn_error(e->err, "D3030", pos,
 			"Unable to cast value to a number: %s", desc);
 }

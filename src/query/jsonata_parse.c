@@ -147,7 +147,7 @@ static int expr_into(struct parser *p, int rbp, struct jn *n)
 	return parse_push(p, &n->kids, &n->nkids, e);
 }
 
-/* "( e1; e2 )": jsonata's block. The subset has exactly one expression. */
+/* "( e1; e2 )": jsonata's block, a new frame for its variables. */
 static int nud_block(struct parser *p, const struct token *t, struct jn **out)
 {
 	struct jn *n = parse_node(p, JN_BLOCK, t->pos);
@@ -155,19 +155,14 @@ static int nud_block(struct parser *p, const struct token *t, struct jn **out)
 	if (n == NULL)
 		return parse_oom(p);
 	n->start = t->start;
-	if (is_op(&p->node, ")"))
-		lex_outside(&p->lx, t->start, "an empty block \"()\"");
 	while (!is_op(&p->node, ")")) {
 		if (expr_into(p, 0, n) != 0)
 			return -1;
 		if (!is_op(&p->node, ";"))
 			break;
-		lex_outside(&p->lx, p->node.start, "a block with \";\"");
 		if (parse_advance(p, ";", false) != 0)
 			return -1;
 	}
-	if (n->nkids != 1)
-		n->type = JN_OUTSIDE;
 	if (parse_advance(p, ")", true) != 0)
 		return -1;
 	*out = n;
@@ -186,8 +181,16 @@ static int nud_array(struct parser *p, const struct token *t, struct jn **out)
 			if (expr_into(p, 0, n) != 0)
 				return -1;
 			if (is_op(&p->node, "..")) {
-				lex_outside(&p->lx, p->node.start, "the range operator \"..\"");
-				if (parse_advance(p, "..", false) != 0 || expr_into(p, 0, n) != 0)
+				struct jn *range = parse_node(p, JN_BIN, p->node.pos);
+				struct jn *from = n->kids[--n->nkids];
+
+				if (range == NULL)
+					return parse_oom(p);
+				range->op = OP_RANGE;
+				range->start = from->start;
+				if (parse_push(p, &range->kids, &range->nkids, from) != 0 ||
+				    parse_advance(p, "..", false) != 0 || expr_into(p, 0, range) != 0 ||
+				    parse_push(p, &n->kids, &n->nkids, range) != 0)
 					return -1;
 			}
 			if (!is_op(&p->node, ","))
@@ -282,7 +285,7 @@ static int nud(struct parser *p, const struct token *t, struct jn **out)
 	case TK_OP:
 		return nud_op(p, t, out);
 	case TK_REGEX:
-		n = parse_node(p, JN_OUTSIDE, t->pos);
+		n = parse_node(p, JN_REGEX, t->pos);
 		break;
 	case TK_END:
 		n = parse_node(p, JN_END, t->pos);
@@ -314,10 +317,9 @@ static int nud(struct parser *p, const struct token *t, struct jn **out)
 	return 0;
 }
 
-/* "function($x) { body }": parsed to find its end; never in the subset. */
-static int lambda_body(struct parser *p, const struct token *t, struct jn *n)
+/* "function($x) { body }": the parameters are the call's arguments. */
+static int lambda_body(struct parser *p, struct jn *n)
 {
-	lex_outside(&p->lx, t->start, "a function definition");
 	for (int i = 0; i < n->nkids; i++)
 		if (n->kids[i]->type != JN_VAR)
 			return jn_error(p->err, "S0208", n->kids[i]->pos,
@@ -327,8 +329,8 @@ static int lambda_body(struct parser *p, const struct token *t, struct jn *n)
 		return jn_error(p->err, "K0001", lex_column(p->lx.src, p->node.start),
 				"a function signature at column %d is outside the kuma-push JSONata subset",
 				lex_column(p->lx.src, p->node.start));
-	n->type = JN_OUTSIDE;
-	if (parse_advance(p, "{", false) != 0 || expr_into(p, 0, n) != 0)
+	n->type = JN_LAMBDA;
+	if (parse_advance(p, "{", false) != 0 || parse_expr(p, 0, &n->callee) != 0)
 		return -1;
 	return parse_advance(p, "}", false);
 }
@@ -362,7 +364,7 @@ static int led_call(struct parser *p, const struct token *t, struct jn *left,
 		return -1;
 	if (left->type == JN_NAME && (!strcmp(left->str, "function") ||
 				      !strcmp(left->str, "\xce\xbb")) &&
-	    lambda_body(p, t, n) != 0)
+	    lambda_body(p, n) != 0)
 		return -1;
 	*out = n;
 	return 0;
@@ -374,7 +376,8 @@ static const struct {
 } BINARY_OPS[] = {
 	{ "=", OP_EQ }, { "!=", OP_NE }, { "<", OP_LT }, { "<=", OP_LE },
 	{ ">", OP_GT }, { ">=", OP_GE }, { "in", OP_IN }, { "and", OP_AND },
-	{ "or", OP_OR }
+	{ "or", OP_OR }, { "+", OP_ADD }, { "-", OP_SUB }, { "*", OP_MUL },
+	{ "/", OP_DIV }, { "%", OP_MOD }, { "&", OP_CONCAT }
 };
 
 static const char *outside_infix(const char *id)
@@ -382,17 +385,6 @@ static const char *outside_infix(const char *id)
 	static const struct {
 		const char *id, *what;
 	} table[] = {
-		{ "+", "the arithmetic operator \"+\"" },
-		{ "-", "the arithmetic operator \"-\"" },
-		{ "*", "the arithmetic operator \"*\"" },
-		{ "/", "the arithmetic operator \"/\"" },
-		{ "%", "the arithmetic operator \"%\"" },
-		{ "&", "the string operator \"&\"" },
-		{ "~>", "the function application operator \"~>\"" },
-		{ "??", "the coalescing operator \"??\"" },
-		{ "?:", "the default operator \"?:\"" },
-		{ "?", "the conditional operator \"? :\"" },
-		{ ":=", "a variable binding \":=\"" },
 		{ "@", "a focus variable binding \"@\"" },
 		{ "#", "an index variable binding \"#\"" },
 		{ "^", "order-by \"^(...)\"" },
@@ -431,23 +423,45 @@ static int led_outside(struct parser *p, const struct token *t, struct jn *left,
 		}
 		return parse_advance(p, ")", false);
 	}
-	if (!strcmp(id, ":=") && left->type != JN_VAR)
-		return jn_error(p->err, "S0212", left->pos,
-				"The left side of := must be a variable name (start with $)");
-	if (!strcmp(id, "?")) {
-		if (expr_into(p, 0, n) != 0)
-			return -1;
-		if (is_op(&p->node, ":") &&
-		    (parse_advance(p, ":", false) != 0 || expr_into(p, 0, n) != 0))
-			return -1;
-		return 0;
-	}
-	if (expr_into(p, !strcmp(id, ":=") ? 9 : !strcmp(id, "??") ||
-			    !strcmp(id, "?:") ? 0 : lbp(t), n) != 0)
+	if (expr_into(p, lbp(t), n) != 0)
 		return -1;
 	if ((!strcmp(id, "@") || !strcmp(id, "#")) && n->kids[1]->type != JN_VAR)
 		return jn_error(p->err, "S0214", n->kids[1]->pos,
 				"The right side of %s must be a variable name (start with $)", id);
+	return 0;
+}
+
+/* "c ? a : b", "a ?: b", "a ?? b" (conditions), "$v := e", "a ~> f". */
+static int led_new(struct parser *p, const struct token *t, struct jn *left,
+		   struct jn **out)
+{
+	const char *id = t->id;
+	bool bind = !strcmp(id, ":=");
+	struct jn *n = parse_node(p, bind ? JN_BIND : !strcmp(id, "~>") ? JN_APPLY :
+				  JN_COND, t->pos);
+
+	if (n == NULL)
+		return parse_oom(p);
+	n->start = left->start;
+	*out = n;
+	if (bind) {
+		if (left->type != JN_VAR)
+			return jn_error(p->err, "S0212", left->pos,
+					"The left side of := must be a variable name (start with $)");
+		n->str = left->str;
+		n->len = left->len;
+		return expr_into(p, 9, n);
+	}
+	if (parse_push(p, &n->kids, &n->nkids, left) != 0)
+		return -1;
+	if (n->type == JN_APPLY)
+		return expr_into(p, lbp(t), n);
+	n->op = !strcmp(id, "?") ? 0 : !strcmp(id, "?:") ? 1 : 2; /* ?, elvis, ?? */
+	if (expr_into(p, 0, n) != 0)
+		return -1;
+	if (n->op == 0 && is_op(&p->node, ":") &&
+	    (parse_advance(p, ":", false) != 0 || expr_into(p, 0, n) != 0))
+		return -1;
 	return 0;
 }
 
@@ -459,6 +473,9 @@ static int led(struct parser *p, const struct token *t, struct jn *left,
 
 	if (!strcmp(id, "("))
 		return led_call(p, t, left, out);
+	if (!strcmp(id, "?") || !strcmp(id, "?:") || !strcmp(id, "??") ||
+	    !strcmp(id, ":=") || !strcmp(id, "~>"))
+		return led_new(p, t, left, out);
 	if ((what = outside_infix(id)) != NULL) {
 		if ((n = outside_node(p, t, what)) == NULL)
 			return parse_oom(p);

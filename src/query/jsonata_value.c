@@ -403,9 +403,9 @@ int jv_boolean(struct ev *e, const struct jv *v, int *out)
 		*out = num && v->u.num != 0;
 		return 0;
 	case JV_OBJ:
-		*out = json_size(e->doc, v->node) > 0;
+		*out = jv_obj_size(e, v) > 0;
 		return 0;
-	default:
+	default: /* functions are false */
 		*out = v->kind == JV_TRUE;
 		return 0;
 	}
@@ -426,12 +426,12 @@ static int equal_objects(struct ev *e, const struct jv *a, const struct jv *b,
 	struct jmember *ma, *mb;
 	size_t na, nb;
 
-	if (a->node == b->node) {
+	if (a->node >= 0 ? a->node == b->node : a->u.obj == b->u.obj) {
 		*eq = true;
 		return 0;
 	}
-	if (jv_members(e, a->node, &ma, &na) != 0 ||
-	    jv_members(e, b->node, &mb, &nb) != 0)
+	if (jv_members_of(e, a, &ma, &na) != 0 ||
+	    jv_members_of(e, b, &mb, &nb) != 0)
 		return -1;
 	*eq = na == nb;
 	if (!*eq)
@@ -445,8 +445,8 @@ static int equal_objects(struct ev *e, const struct jv *a, const struct jv *b,
 			*eq = false;
 			break;
 		}
-		va = jv_node(e, ma[i].value);
-		vb = jv_node(e, mb[i].value);
+		va = ma[i].val;
+		vb = mb[i].val;
 		if (jv_deep_equal(e, &va, &vb, eq) != 0)
 			return -1;
 	}
@@ -497,6 +497,9 @@ int jv_deep_equal(struct ev *e, const struct jv *a, const struct jv *b, bool *eq
 				return -1;
 		return 0;
 	}
+	case JV_FUNC: /* jsonata compares the closures' insides */
+		return jn_error(e->err, "K0001", 0,
+				"comparing functions is outside the kuma-push JSONata subset");
 	default:
 		*eq = true;
 		return 0;

@@ -15,7 +15,7 @@ static void lex_all(const char *src, char *out, size_t size)
 {
 	struct arena arena;
 	struct jsonata_err err = { "", 0, "" };
-	struct lexer lx = { src, strlen(src), 0, &arena, &err, NULL, 0 };
+	struct lexer lx = { src, strlen(src), 0, &arena, &err, NULL, 0, NULL };
 	struct token t;
 	size_t n = 0;
 

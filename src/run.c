@@ -256,8 +256,10 @@ static void start_cycle(struct check_state *state)
 	memset(&state->outcome.result, 0, sizeof(state->outcome.result));
 	state->outcome.pushed = false;
 	state->outcome.push_error[0] = '\0';
-	/* Health's own next cycle may be in flight: judge by its last result. */
-	if (health != NULL && !health->last.up) {
+	/* Health's own next cycle may be in flight: judge by its last result.
+	 * A health that answered but crossed a threshold (certificate,
+	 * latency: real_msg) is reachable, so the tiers still run. */
+	if (health != NULL && !health->last.up && health->last.real_msg[0] == '\0') {
 		check_skip(&state->outcome.result, health->last.msg);
 		finish_check(state);
 		return;

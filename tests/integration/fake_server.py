@@ -44,6 +44,7 @@ http://127.0.0.1:PORT/<mode> makes the agent request /<mode>/health,
   nomodel     chat: 400 chat_error_model_not_found
   connerr     chat: 500 chat_error_server_connection
   slow<ms>    wait <ms>, then as ok
+  nul         200 text/plain "head\0tail OK\0end" on every path
   flaky<x>    503 text/plain the first time per path, then as ok
 
 /api/models and /api/chat/completions need "Authorization: Bearer
@@ -565,6 +566,9 @@ class Handler(BaseHTTPRequestHandler):
         get = self.command in ("GET", "HEAD")
         if mode == "hang":
             return self.wait_client_gone()
+        if mode == "nul":  # keyword and regex must see past the first NUL
+            return self.send(200, "text/plain; charset=utf-8",
+                             b"head\x00tail OK\x00end")
         if endpoint == "other" or (endpoint == "health" and not get) \
                 or mode == "spa":
             def web_app():

@@ -36,6 +36,25 @@ static enum kp_status append_label(struct buf *out, const char *name,
 	return status == KP_OK ? buf_append_str(out, "\"") : status;
 }
 
+/*
+ * value in plain decimal, microseconds at most ("0.000016", "1", "0.25"):
+ * %g would print 1.6e-05, which people misread and some parsers refuse.
+ */
+static enum kp_status append_decimal(struct buf *out, double value)
+{
+	char text[64];
+	int n = snprintf(text, sizeof(text), "%.6f", value);
+
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return buf_printf(out, "%.17g", value); /* beyond 10^56: never a time */
+	while (n > 1 && text[n - 1] == '0')
+		n--;
+	if (text[n - 1] == '.')
+		n--;
+	text[n] = '\0';
+	return buf_append_str(out, strcmp(text, "-0") == 0 ? "0" : text);
+}
+
 static enum kp_status append_series(struct buf *out, const char *metric,
 				    const struct run_outcome *o,
 				    const char *phase, double value)
@@ -48,7 +67,11 @@ static enum kp_status append_series(struct buf *out, const char *metric,
 		status = buf_printf(out, ",tier=\"%s\"", tier_name(o->check->tier));
 	if (status == KP_OK && phase != NULL)
 		status = buf_printf(out, ",phase=\"%s\"", phase);
-	return status == KP_OK ? buf_printf(out, "} %.17g\n", value) : status;
+	if (status == KP_OK)
+		status = buf_append_str(out, "} ");
+	if (status == KP_OK)
+		status = append_decimal(out, value);
+	return status == KP_OK ? buf_append_str(out, "\n") : status;
 }
 
 /* Certificate ends, per check (named as in the config) that saw one. */

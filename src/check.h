@@ -25,6 +25,17 @@ struct check_request {
 	char **extra_headers; /* generic checks' configured headers */
 };
 
+/* What a chat reply carries beside its verdict; a negative value is N/A. */
+struct chat_figures {
+	bool known;                 /* a 200 chat reply was read */
+	bool streamed;              /* it came as text/event-stream */
+	double prompt_tokens;       /* usage.prompt_tokens */
+	double completion_tokens;   /* usage.completion_tokens */
+	double total_tokens;        /* usage.total_tokens */
+	double tokens_per_s;        /* Ollama's usage["response_token/s"] */
+	double prompt_tokens_per_s; /* Ollama's usage["prompt_token/s"] */
+};
+
 struct check_result {
 	bool up;
 	char msg[CHECK_MSG_MAX]; /* final: valid UTF-8, <= PUSH_MSG_MAX
@@ -40,6 +51,7 @@ struct check_result {
 					 this up result down, and this was
 					 its up msg */
 	bool no_retry;   /* a retry cannot change this down (certificate) */
+	struct chat_figures chat;  /* chat tier only */
 };
 
 /*

@@ -10,6 +10,8 @@
 
 #include "check.h"
 
+struct json_doc;
+
 #define CHECK_SNIPPET_MAX CHECK_MSG_MAX /* bytes of a buffer for a snippet */
 
 /*
@@ -43,6 +45,13 @@ void check_verdict(struct check_result *result, bool up, const char *fmt, ...)
 bool check_parse_json_body(const struct http_response *resp,
 			   struct json_doc **doc, struct check_result *result,
 			   struct kp_err *err);
+
+/*
+ * The reason inside an error body (an object): Open WebUI's {"detail":
+ * "..."}, a 422's {"detail": [{"msg": ...}]}, or a provider's {"error":
+ * {"message": ...}}. Malloc'd; NULL when there is none (or on OOM).
+ */
+char *check_error_reason(const struct json_doc *doc);
 
 /* The chat tier (check_chat.c): the request body (NULL on OOM) and judge. */
 char *check_chat_body(const struct check *check);

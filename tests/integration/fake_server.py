@@ -22,7 +22,13 @@ http://127.0.0.1:PORT/<mode> makes the agent request /<mode>/health,
   ok          health_ok, models_ollama, chat_completion_ok (model must exist)
   mixed       models_mixed              empty     models_empty, chat 400
   openai      models_mixed, chat_completion_ok_openai (provider's body)
-  stream      chat: 200 text/event-stream chunks (stream_response on)
+  stream      chat: 200 text/event-stream chunks (stream_response on):
+              "HEAL", "THY", usage, [DONE], sent chunked in 9-byte pieces
+  streamcrlf  the same with CRLF line ends, comments, an event's JSON over
+              two data lines, 5-byte pieces
+  streamcut   chat: "HEAL", "THY", then the stream ends without [DONE]
+  streamerror chat: "HEAL", then "event: error" with a detail
+  secondwrong chat: llama3.2:3b says HEALTHY, other models chat_completion_wrong
   wrongreply  chat_completion_wrong     longreply chat reply: long + ctrl chars
   echo        chat replies with the prompt
   after       chat replies with the prompt's text after its first ": "
@@ -654,21 +660,14 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_fixture("chat_error_upstream_401")
         if mode == "connerr":
             return self.send_fixture("chat_error_server_connection")
-        if mode == "stream":  # an admin set "Stream Chat Response" on
-            chunk = {"id": "%s-1c2d" % model, "object": "chat.completion.chunk",
-                     "created": 1767261845, "model": model,
-                     "choices": [{"index": 0, "delta": {"content": "HEALTHY"},
-                                  "finish_reason": None}]}
-            done = dict(chunk, choices=[{"index": 0, "delta": {},
-                                         "finish_reason": "stop"}])
-            sse = b"data: %s\n\ndata: %s\n\ndata: [DONE]\n\n" % (
-                compact(chunk), compact(done))
-            # Starlette adds the charset to every text/* media type
-            return self.send(200, "text/event-stream; charset=utf-8", sse)
+        if mode.startswith("stream"):  # an admin set "Stream Chat Response" on
+            return self.send_stream(mode, model)
         if mode == "openai":  # the provider's body, passed through as is
             return self.send_fixture("chat_completion_ok_openai")
-        reply = json.loads(fx.body("chat_completion_wrong" if mode in (
-            "wrongreply", "longreply", "echo", "after") else "chat_completion_ok"))
+        wrong = mode in ("wrongreply", "longreply", "echo", "after") or (
+            mode == "secondwrong" and model != "llama3.2:3b")
+        reply = json.loads(fx.body("chat_completion_wrong" if wrong
+                                   else "chat_completion_ok"))
         reply["model"] = model
         if mode == "longreply":
             reply["choices"][0]["message"]["content"] = (
@@ -678,6 +677,54 @@ class Handler(BaseHTTPRequestHandler):
         elif mode == "after":  # a reply the test chooses, not an echo
             reply["choices"][0]["message"]["content"] = prompt.partition(": ")[2]
         return self.send_json(200, compact(reply))
+
+
+    def send_stream(self, mode, model):
+        """Open WebUI's stream of an Ollama reply, chunked at odd places."""
+        def chunk(delta, **extra):
+            return dict({"id": "%s-1c2d" % model,
+                         "object": "chat.completion.chunk",
+                         "created": 1767261845, "model": model,
+                         "choices": [{"index": 0, "delta": delta,
+                                      "finish_reason": None}]}, **extra)
+        usage = json.loads(self.fixtures.body("chat_completion_ok"))["usage"]
+        events = [compact(chunk({"role": "assistant", "content": ""})),
+                  compact(chunk({"content": "HEAL"})),
+                  compact(chunk({"content": "THY"})),
+                  compact(chunk({}, usage=usage)), b"[DONE]"]
+        eol, piece = b"\n", 9
+        if mode == "streamcut":
+            events = events[:3]
+        elif mode == "streamerror":
+            events = events[:2] + [b"error"]
+        elif mode == "streamcrlf":
+            eol, piece = b"\r\n", 5
+            head, _, tail = events[1].partition(b'"choices"')
+            events[1] = head + eol + b"data: " + b'"choices"' + tail
+        text = b""
+        for e in events:
+            if e == b"error":
+                text += (b"event: error" + eol + b'data: {"detail":'
+                         b'"Ollama: model runner has unexpectedly stopped"}'
+                         + eol + eol)
+                continue
+            if mode == "streamcrlf":
+                text += b": keep-alive" + eol
+            text += b"data: " + e + eol + eol
+        self.send_response(200)
+        # Starlette adds the charset to every text/* media type
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("X-Process-Time", "0")
+        self.end_headers()
+        try:
+            for i in range(0, len(text), piece):
+                p = text[i:i + piece]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(p), p))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            pass
 
 
 class Server(ThreadingHTTPServer):

@@ -3,6 +3,7 @@
 """The chat tier end to end: what counts as the model saying the expected
 word (issue 10 "Lie"), and -n on bad chat settings."""
 
+import json
 import os
 import sys
 import unittest
@@ -40,7 +41,7 @@ class ChatVerdict(KPTestCase):
     def test_word_after_reasoning_is_up(self):
         res, tok = self.run_chat(
             "after", prompt="Say: <think>Easy: HEALTHY.</think>**Healthy**.")
-        self.assert_up(res, tok, msg="OK")
+        self.assert_up(res, tok, msg="OK (50 tok/s)")
 
     def test_match_exact_and_contains(self):
         res, tok = self.run_chat("after", prompt="Say: I am HEALTHY",
@@ -49,10 +50,52 @@ class ChatVerdict(KPTestCase):
         self.assertEqual(p["msg"], 'reply lacks HEALTHY: "I am HEALTHY"')
         res, tok = self.run_chat("after", prompt="Say: \"healthy.\"",
                                  match="exact")
-        self.assert_up(res, tok, msg="OK")
+        self.assert_up(res, tok, msg="OK (50 tok/s)")
         res, tok = self.run_chat("after", prompt="Say: UNHEALTHY",
                                  match="contains")
-        self.assert_up(res, tok, msg="OK")
+        self.assert_up(res, tok, msg="OK (50 tok/s)")
+
+
+class ChatStream(KPTestCase):
+    """Open WebUI answers text/event-stream when the model's "Stream Chat
+    Response" is on, whatever the request's "stream" says."""
+
+    def run_chat(self, mode, *args, **chat):
+        t, tok = self.target("webui", mode, tiers={"chat": chat})
+        res = self.kp(*args, config=self.config([t]))
+        self.assert_rc(res, EXIT_OK)
+        return res, tok["chat"]
+
+    def test_stream_assembled_and_judged(self):
+        for mode in ("stream", "streamcrlf"):
+            with self.subTest(mode=mode):
+                res, tok = self.run_chat(mode)
+                self.assert_up(res, tok, msg="OK (50 tok/s)")
+                chat = [r for r in res.owui if r["endpoint"] == "chat"]
+                self.assertEqual(json.loads(chat[0]["body"])["stream"], False)
+
+    def test_stream_judged_as_a_whole_word(self):
+        # "HEAL" + "THY" is the word; the exact rule sees the same reply
+        res, tok = self.run_chat("stream", match="exact")
+        self.assert_up(res, tok, msg="OK (50 tok/s)")
+        res, tok = self.run_chat("stream", expect="HEAL")
+        p = self.assert_down(res, tok)
+        self.assertEqual(p["msg"], 'reply lacks HEAL: "HEALTHY"')
+
+    def test_stream_cut_before_done(self):
+        res, tok = self.run_chat("streamcut")
+        p = self.assert_down(res, tok)
+        self.assertEqual(p["msg"], "stream cut before [DONE]")
+
+    def test_stream_error_event(self):
+        res, tok = self.run_chat("streamerror")
+        p = self.assert_down(res, tok)
+        self.assertEqual(p["msg"], "stream error: Ollama: model runner has "
+                         "unexpectedly stopped")
+
+    def test_stream_bigger_than_max_body(self):
+        res, tok = self.run_chat("stream", max_body=1024)
+        self.assert_down(res, tok, msg_re=r"max_body")
 
 
 class ChatConfig(KPTestCase):

@@ -26,7 +26,7 @@ class Json(KPTestCase):
         for tier, status, msg in (("health", "up", "OK"),
                                   ("models", "down", "0 models: JSON query does "
                                    "not pass (comparing false == true)"),
-                                  ("chat", "up", "OK")):
+                                  ("chat", "up", "OK (50 tok/s)")):
             o = objs[tier]
             self.assertEqual(sorted(o), ["cert_not_after", "http_code", "msg",
                                          "ping_ms", "push_error", "pushed",

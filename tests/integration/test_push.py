@@ -230,7 +230,7 @@ class KumaAnswers(KPTestCase):
         res = self.kp(config=self.config([t], kuma={"retries": 0}))
         self.assert_rc(res, EXIT_UNAVAILABLE)
         self.assert_up(res, tok["health"], msg="OK")
-        self.assert_up(res, tok["chat"], msg="OK")
+        self.assert_up(res, tok["chat"], msg="OK (50 tok/s)")
 
 
 if __name__ == "__main__":

@@ -141,12 +141,138 @@ static void test_long_reply(void **state)
 	assert_int_equal((n - 1 - 23) % 2, 0);
 }
 
+#define CHUNK(content) \
+	"data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0," \
+	"\"delta\":{\"content\":\"" content "\"}}]}\n\n"
+#define DONE "data: [DONE]\n\n"
+
+struct stream_case {
+	const char *body;
+	bool up;
+	const char *msg;
+};
+
+static const struct stream_case streams[] = {
+	{"data: {\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}\n\n"
+	 CHUNK("HEAL") CHUNK("THY")
+	 "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}],"
+	 "\"usage\":{\"completion_tokens\":3,\"response_token/s\":42.3}}\n\n" DONE,
+	 true, "OK (42 tok/s)"},
+	/* the content is joined before it is judged */
+	{CHUNK("UN") CHUNK("HEALTHY") DONE, false, "reply lacks HEALTHY: \"UNHEALTHY\""},
+	{CHUNK("<thi") CHUNK("nk>HEALTHY</th") CHUNK("ink>No") DONE, false,
+	 "reply lacks HEALTHY: \"No\""},
+	{CHUNK("Respond with the ") CHUNK("word HEALTHY") DONE, false,
+	 "reply echoes the prompt"},
+	/* reasoning deltas are not the reply */
+	{"data: {\"choices\":[{\"delta\":{\"reasoning_content\":\"HEALTHY\"}}]}\n\n"
+	 "data: {\"choices\":[{\"delta\":{\"reasoning\":\"HEALTHY\"}}]}\n\n"
+	 CHUNK("no") DONE, false, "reply lacks HEALTHY: \"no\""},
+	/* CRLF, comments, a JSON event over two data lines */
+	{": ping\r\n\r\ndata: {\"choices\":[{\"delta\":\r\ndata: {\"content\":\"HEALTHY\"}}]}"
+	 "\r\n\r\ndata: [DONE]\r\n\r\n", true, "OK"},
+	/* what comes after [DONE] is not read */
+	{CHUNK("HEALTHY") DONE "data: not json\n\n", true, "OK"},
+	/* failures */
+	{CHUNK("HEALTHY"), false, "stream cut before [DONE]"},
+	{CHUNK("HEALTHY") "data: [DO", false, "stream cut before [DONE]"},
+	{"", false, "stream cut before [DONE]"},
+	{CHUNK("HEAL") "event: error\ndata: {\"detail\":\"model crashed\"}\n\n" DONE,
+	 false, "stream error: model crashed"},
+	{"event: error\ndata: upstream went away\n\n", false,
+	 "stream error: upstream went away"},
+	{CHUNK("HEAL") "data: {\"error\":{\"message\":\"Upstream timeout\"}}\n\n" DONE,
+	 false, "stream error: Upstream timeout"},
+	{"data: {\"error\":{\"detail\":\"Ollama: 500\"}}\n\n", false,
+	 "stream error: Ollama: 500"},
+	{"data: {\"detail\":\"Model not found\"}\n\n", false,
+	 "stream error: Model not found"},
+	{CHUNK("HEALTHY") "data: {\"choices\":[\n\n" DONE, false,
+	 "streamed event 2 is not JSON"},
+	{CHUNK("HEALTHY") "data: {\"error\":null,\"choices\":[]}\n\n" DONE, true, "OK"},
+};
+
+static void test_streams(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(streams) / sizeof(streams[0]); i++) {
+		const struct stream_case *c = &streams[i];
+		struct check check = make_chat(CHAT_MATCH_WORD);
+		struct check_result result;
+
+		judge(&check, "text/event-stream", c->body, &result);
+		if (result.up != c->up || strcmp(result.msg, c->msg) != 0)
+			fail_msg("case %zu: got %s \"%s\", want %s \"%s\"", i,
+				 result.up ? "up" : "down", result.msg,
+				 c->up ? "up" : "down", c->msg);
+		assert_true(result.chat.known);
+		assert_true(result.chat.streamed);
+	}
+}
+
+/* A stream's events and content stay within max_body. */
+static void test_stream_bounded(void **state)
+{
+	struct check check = make_chat(CHAT_MATCH_WORD);
+	struct check_result result;
+
+	(void)state;
+	check.net.max_body_bytes = 64;
+	judge(&check, "text/event-stream",
+	      CHUNK("a long reply that does not fit in sixty-four bytes") DONE, &result);
+	assert_false(result.up);
+	assert_string_equal(result.msg, "a streamed event is larger than max_body");
+}
+
+struct figures_case {
+	const char *usage;
+	const char *msg;
+	double completion, rate;
+};
+
+static const struct figures_case figures[] = {
+	{"{\"prompt_tokens\":33,\"completion_tokens\":3,\"total_tokens\":36,"
+	 "\"response_token/s\":50.0,\"prompt_token/s\":825.0}", "OK (50 tok/s)", 3, 50},
+	{"{\"completion_tokens\":3,\"response_token/s\":\"N/A\"}", "OK", 3, -1},
+	{"{\"completion_tokens\":2,\"total_tokens\":15}", "OK", 2, -1},
+	{"{\"response_token/s\":3.44}", "OK (3.4 tok/s)", -1, 3.44},
+	{"null", "OK", -1, -1},
+};
+
+static void test_figures(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(figures) / sizeof(figures[0]); i++) {
+		struct check check = make_chat(CHAT_MATCH_WORD);
+		struct check_result result;
+		char body[512];
+
+		snprintf(body, sizeof(body),
+			 "{\"choices\":[{\"message\":{\"content\":\"HEALTHY\"}}],"
+			 "\"usage\":%s}", figures[i].usage);
+		judge(&check, "application/json", body, &result);
+		assert_true(result.up);
+		assert_string_equal(result.msg, figures[i].msg);
+		assert_true(result.chat.known);
+		assert_false(result.chat.streamed);
+		assert_true(result.chat.completion_tokens == figures[i].completion);
+		assert_true(result.chat.tokens_per_s == figures[i].rate);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replies),
 		cmocka_unit_test(test_reasoning_fields),
 		cmocka_unit_test(test_long_reply),
+		cmocka_unit_test(test_streams),
+		cmocka_unit_test(test_stream_bounded),
+		cmocka_unit_test(test_figures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

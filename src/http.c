@@ -1,7 +1,8 @@
 /*
- * http.c: the only libcurl user. One multi handle runs every transfer of a
- * cycle; each job reaches its state through CURLOPT_PRIVATE, bodies are
- * capped in our write callback, and every setopt is checked.
+ * http.c: one transfer on libcurl: every option (each setopt checked),
+ * bodies capped in our write callback, redirects followed here and not by
+ * libcurl (so configured headers never leave their origin), and one clean
+ * line for each way a transfer fails. http_engine.c runs many at once.
  */
 #include "http.h"
 
@@ -10,42 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 
 #include "cert.h"
+#include "http_impl.h"
 #include "util.h"
 
 #define HTTP_MAX_REDIRECTS 5L
-#define HTTP_DEADLINE_GRACE_MS 250u
-
-struct http_job {
-	struct http_job *next;
-	const struct http_request *req;
-	uint64_t start_at_ms;
-	http_done_fn done;
-	http_timer_fn timer;     /* set for a timer (then req is NULL) */
-	void *ctx;
-	CURL *easy;
-	struct curl_slist *headers;
-	struct curl_slist *resolve;
-	char errbuf[CURL_ERROR_SIZE];
-	struct http_response resp;
-	enum kp_status capture; /* KP_OK, or why the write callback stopped */
-};
-
-struct http_engine {
-	CURLM *multi;
-	int max_parallel;
-	int running;             /* jobs attached to the multi handle */
-	struct http_job *queue;  /* not started yet, in submit order */
-	struct http_job *active; /* attached to the multi handle */
-	bool past_deadline;
-	const volatile sig_atomic_t *stop; /* see http_engine_watch */
-	bool stop_requested;               /* http_engine_stop */
-	uint64_t stop_grace_ms;
-	bool stopping;
-};
 
 int http_global_init(struct kp_err *err)
 {
@@ -82,81 +56,18 @@ char *http_escape(const char *s, size_t len)
 	return copy;
 }
 
-struct http_engine *http_engine_new(int max_parallel, struct kp_err *err)
-{
-	struct http_engine *engine = calloc(1, sizeof(*engine));
-
-	if (engine == NULL) {
-		kp_err_nomem(err);
-		return NULL;
-	}
-	engine->max_parallel = max_parallel > 0 ? max_parallel : 1;
-	engine->multi = curl_multi_init();
-	if (engine->multi == NULL) {
-		free(engine);
-		kp_err_set(err, KP_ENOMEM, "curl_multi_init failed");
-		return NULL;
-	}
-	return engine;
-}
-
-static void job_free(struct http_job *job)
+void job_free(struct http_job *job)
 {
 	if (job == NULL)
 		return;
 	if (job->easy != NULL)
 		curl_easy_cleanup(job->easy);
 	curl_slist_free_all(job->headers);
+	curl_slist_free_all(job->own);
 	curl_slist_free_all(job->resolve);
+	free(job->hop_url);
 	buf_free(&job->resp.body);
 	free(job);
-}
-
-static void engine_enqueue(struct http_engine *engine, struct http_job *job)
-{
-	struct http_job **tail;
-
-	for (tail = &engine->queue; *tail != NULL; tail = &(*tail)->next)
-		;
-	*tail = job;
-}
-
-int http_submit(struct http_engine *engine, const struct http_request *req,
-		uint64_t start_at_ms, http_done_fn done, void *ctx,
-		struct kp_err *err)
-{
-	struct http_job *job = calloc(1, sizeof(*job));
-
-	if (job == NULL)
-		return kp_err_nomem(err);
-	job->req = req;
-	job->start_at_ms = start_at_ms;
-	job->done = done;
-	job->ctx = ctx;
-	buf_init(&job->resp.body, (size_t)req->net->max_body_bytes);
-	engine_enqueue(engine, job);
-	return 0;
-}
-
-int http_timer(struct http_engine *engine, uint64_t at_ms, http_timer_fn fn,
-	       void *ctx, struct kp_err *err)
-{
-	struct http_job *job = calloc(1, sizeof(*job));
-
-	if (job == NULL)
-		return kp_err_nomem(err);
-	job->start_at_ms = at_ms;
-	job->timer = fn;
-	job->ctx = ctx;
-	engine_enqueue(engine, job);
-	return 0;
-}
-
-void http_engine_watch(struct http_engine *engine,
-		       const volatile sig_atomic_t *flag, uint64_t grace_ms)
-{
-	engine->stop = flag;
-	engine->stop_grace_ms = grace_ms;
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
@@ -228,7 +139,10 @@ static int job_setopt_net(struct http_job *job, uint64_t deadline_ms,
 		timeout_ms = 1;
 	else if ((uint64_t)timeout_ms > deadline_ms - now)
 		timeout_ms = (long)(deadline_ms - now);
-	SETOPT(CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 1L);
+	if (timeout_ms < 1)
+		timeout_ms = 1;
+	job->ends_ms = now + (uint64_t)timeout_ms;
+	SETOPT(CURLOPT_TIMEOUT_MS, timeout_ms);
 	SETOPT(CURLOPT_CONNECTTIMEOUT_MS, (long)(net->connect_timeout_s * 1000.0));
 	SETOPT(CURLOPT_IPRESOLVE, ip);
 	if (net->proxy != NULL)
@@ -239,12 +153,8 @@ static int job_setopt_net(struct http_job *job, uint64_t deadline_ms,
 		return kp_err_nomem(err);
 	if (job->resolve != NULL)
 		SETOPT(CURLOPT_RESOLVE, job->resolve);
-	if (net->follow_redirects) {
-		SETOPT(CURLOPT_FOLLOWLOCATION, 1L);
-		SETOPT(CURLOPT_MAXREDIRS, HTTP_MAX_REDIRECTS);
-		/* Authorization is ours to protect: never to another host. */
-		SETOPT(CURLOPT_UNRESTRICTED_AUTH, 0L);
-	}
+	/* follow_redirects is ours (job_next_hop), not libcurl's: libcurl
+	 * would take every configured header but two to another host. */
 	return job_setopt_tls(job, err);
 }
 
@@ -272,6 +182,7 @@ static int job_setopt(struct http_job *job, uint64_t deadline_ms,
 		SETOPT(CURLOPT_POSTFIELDS, req->body);
 		/* No "Expect: 100-continue" round trip for our small bodies. */
 		job->headers = slist_add(job->headers, "Expect:", &oom);
+		job->own = slist_add(job->own, "Expect:", &oom);
 	}
 	for (i = 0; i < req->n_headers; i++)
 		job->headers = slist_add(job->headers, req->headers[i], &oom);
@@ -282,8 +193,7 @@ static int job_setopt(struct http_job *job, uint64_t deadline_ms,
 	return job_setopt_net(job, deadline_ms, err);
 }
 
-/* Completes a job without a transfer (deadline, setup failure). */
-static void job_fail(struct http_job *job, enum http_failure failure,
+void job_fail(struct http_job *job, enum http_failure failure,
 		     const char *msg)
 {
 	job->resp.failure = failure;
@@ -293,31 +203,12 @@ static void job_fail(struct http_job *job, enum http_failure failure,
 	job_free(job);
 }
 
-static void job_start(struct http_engine *engine, struct http_job *job,
-		      uint64_t deadline_ms)
+int job_setup(struct http_job *job, uint64_t deadline_ms, struct kp_err *err)
 {
-	struct kp_err err = { KP_OK, "" };
-	CURLMcode mresult;
-
 	job->easy = curl_easy_init();
-	if (job->easy == NULL) {
-		job_fail(job, HTTP_FAIL_NOMEM, "out of memory (curl_easy_init)");
-		return;
-	}
-	if (job_setopt(job, deadline_ms, &err) != 0) {
-		job_fail(job, err.status == KP_ENOMEM ? HTTP_FAIL_NOMEM
-						      : HTTP_FAIL_OTHER,
-			 err.msg);
-		return;
-	}
-	mresult = curl_multi_add_handle(engine->multi, job->easy);
-	if (mresult != CURLM_OK) {
-		job_fail(job, HTTP_FAIL_OTHER, curl_multi_strerror(mresult));
-		return;
-	}
-	job->next = engine->active;
-	engine->active = job;
-	engine->running++;
+	if (job->easy == NULL)
+		return kp_err_set(err, KP_ENOMEM, "out of memory (curl_easy_init)");
+	return job_setopt(job, deadline_ms, err);
 }
 
 static double info_ms(CURL *easy, CURLINFO info)
@@ -373,6 +264,13 @@ static void job_collect_info(struct http_job *job)
 	resp->timings.first_byte_ms = info_ms(easy, CURLINFO_STARTTRANSFER_TIME_T);
 	resp->timings.total_ms = info_ms(easy, CURLINFO_TOTAL_TIME_T);
 	resp->cert_not_after = chain_not_after(easy);
+	/* After redirects, each phase counts from the first request. */
+	resp->timings.dns_ms += job->hops_ms;
+	resp->timings.connect_ms += job->hops_ms;
+	if (resp->timings.tls_ms > 0)
+		resp->timings.tls_ms += job->hops_ms;
+	resp->timings.first_byte_ms += job->hops_ms;
+	resp->timings.total_ms += job->hops_ms;
 	/* A reused connection reports connect 0 after a non-zero lookup:
 	 * keep the phases cumulative, as they are everywhere else. */
 	if (resp->timings.connect_ms < resp->timings.dns_ms)
@@ -482,192 +380,116 @@ static void job_describe(struct http_job *job, CURLcode result)
 	kp_sanitize_into(resp->error, sizeof(resp->error), msg, strlen(msg));
 }
 
-/* Takes job off the multi handle and the active list. */
-static void job_detach(struct http_engine *engine, struct http_job *job)
+static bool same_origin_part(CURLU *a, CURLU *b, CURLUPart part)
 {
-	struct http_job **link = &engine->active;
+	char *x = NULL, *y = NULL;
+	bool same;
 
-	while (*link != NULL && *link != job)
-		link = &(*link)->next;
-	if (*link != NULL)
-		*link = job->next;
-	job->next = NULL;
-	curl_multi_remove_handle(engine->multi, job->easy);
-	engine->running--;
+	if (curl_url_get(a, part, &x, CURLU_DEFAULT_PORT) != CURLUE_OK ||
+	    curl_url_get(b, part, &y, CURLU_DEFAULT_PORT) != CURLUE_OK)
+		same = false;
+	else
+		same = strcasecmp(x, y) == 0;
+	curl_free(x);
+	curl_free(y);
+	return same;
 }
 
-static void job_finish(struct http_engine *engine, CURL *easy, CURLcode result)
+/* Same scheme, host and port (RFC 6454's origin); false when unsure. */
+static bool same_origin(const char *url, const char *other)
 {
-	struct http_job *job = NULL;
+	CURLU *a = curl_url(), *b = curl_url();
+	bool same = a != NULL && b != NULL &&
+		    curl_url_set(a, CURLUPART_URL, url, 0) == CURLUE_OK &&
+		    curl_url_set(b, CURLUPART_URL, other, 0) == CURLUE_OK &&
+		    same_origin_part(a, b, CURLUPART_SCHEME) &&
+		    same_origin_part(a, b, CURLUPART_HOST) &&
+		    same_origin_part(a, b, CURLUPART_PORT);
 
-	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&job);
-	job_detach(engine, job);
+	curl_url_cleanup(a);
+	curl_url_cleanup(b);
+	return same;
+}
+
+static void hop_fail(struct http_job *job, const char *msg)
+{
+	snprintf(job->hop_error, sizeof(job->hop_error), "%s", msg);
+}
+
+/* Points the handle at the next hop; false with hop_error set if not. */
+static bool hop_setopt(struct http_job *job, long status)
+{
+	CURL *easy = job->easy;
+	const struct http_request *req = job->req;
+	uint64_t now = kp_now_ms();
+	long left_ms = job->ends_ms > now ? (long)(job->ends_ms - now) : 1;
+	bool to_get = (status == 303 && strcmp(req->method, "HEAD") != 0) ||
+		      ((status == 301 || status == 302) &&
+		       strcmp(req->method, "POST") == 0);
+	/* Configured headers (the API key among them) stay with the
+	 * configured origin; a hop elsewhere gets only our own. */
+	struct curl_slist *headers = same_origin(req->url, job->hop_url)
+					     ? job->headers : job->own;
+
+	if (curl_easy_setopt(easy, CURLOPT_URL, job->hop_url) != CURLE_OK ||
+	    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers) != CURLE_OK ||
+	    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, left_ms) != CURLE_OK ||
+	    (to_get && (curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L) != CURLE_OK ||
+			curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST,
+					 (char *)NULL) != CURLE_OK))) {
+		hop_fail(job, "cannot follow the redirect");
+		return false;
+	}
+	return true;
+}
+
+bool job_next_hop(struct http_job *job, CURLcode result)
+{
+	CURL *easy = job->easy;
+	char *location = NULL;
+	long status = 0;
+
+	if (result != CURLE_OK || !job->req->net->follow_redirects)
+		return false;
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status != 301 && status != 302 && status != 303 && status != 307 &&
+	    status != 308)
+		return false;
+	if (curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location) != CURLE_OK ||
+	    location == NULL)
+		return false; /* no usable Location: judge the 3xx itself */
+	if (job->redirects >= HTTP_MAX_REDIRECTS) {
+		snprintf(job->hop_error, sizeof(job->hop_error),
+			 "too many redirects (more than %ld)", HTTP_MAX_REDIRECTS);
+		return false;
+	}
+	free(job->hop_url);
+	job->hop_url = kp_strdup(location); /* location dies at the next setopt */
+	if (job->hop_url == NULL) {
+		job->hop_nomem = true;
+		hop_fail(job, "out of memory following a redirect");
+		return false;
+	}
+	job->redirects++;
+	job->hops_ms += info_ms(easy, CURLINFO_TOTAL_TIME_T);
+	buf_reset(&job->resp.body);
+	job->capture = KP_OK;
+	job->errbuf[0] = '\0';
+	return hop_setopt(job, status);
+}
+
+void job_complete(struct http_job *job, CURLcode result)
+{
 	job_collect_info(job);
-	if (result != CURLE_OK) {
+	if (job->hop_error[0] != '\0') {
+		job->resp.status = 0;
+		job->resp.failure = job->hop_nomem ? HTTP_FAIL_NOMEM : HTTP_FAIL_OTHER;
+		kp_sanitize_into(job->resp.error, sizeof(job->resp.error),
+				 job->hop_error, strlen(job->hop_error));
+	} else if (result != CURLE_OK) {
 		job->resp.status = result == CURLE_WRITE_ERROR ? job->resp.status : 0;
 		job_describe(job, result);
 	}
 	job->done(job->ctx, &job->resp);
 	job_free(job);
-}
-
-/* Starts queued jobs that are due; returns ms until the next one is due. */
-static long engine_start_due(struct http_engine *engine, uint64_t deadline_ms)
-{
-	struct http_job **link = &engine->queue, *job;
-	uint64_t now = kp_now_ms();
-	long wait_ms = 1000;
-
-	while ((job = *link) != NULL) {
-		if (job->timer != NULL &&
-		    (engine->past_deadline || engine->stopping || now >= deadline_ms)) {
-			*link = job->next;
-			job_free(job);
-			continue;
-		}
-		if (job->timer != NULL && job->start_at_ms <= now) {
-			*link = job->next;
-			job->timer(job->ctx);
-			job_free(job);
-			link = &engine->queue;
-			continue;
-		}
-		if (job->timer != NULL) {
-			if ((long)(job->start_at_ms - now) < wait_ms)
-				wait_ms = (long)(job->start_at_ms - now);
-			link = &job->next;
-			continue;
-		}
-		if (engine->stopping) {
-			*link = job->next;
-			job_fail(job, HTTP_FAIL_DEADLINE, "stopped before the request was sent");
-			link = &engine->queue;
-			continue;
-		}
-		if (engine->past_deadline || now >= deadline_ms ||
-		    (job->req->deadline_ms != 0 && now >= job->req->deadline_ms)) {
-			*link = job->next;
-			job_fail(job, HTTP_FAIL_DEADLINE, "run deadline reached (run_timeout)");
-			link = &engine->queue; /* a callback may have queued more */
-			continue;
-		}
-		if (job->start_at_ms > now) {
-			if ((long)(job->start_at_ms - now) < wait_ms)
-				wait_ms = (long)(job->start_at_ms - now);
-			link = &job->next;
-			continue;
-		}
-		if (engine->running >= engine->max_parallel)
-			return wait_ms; /* a finishing transfer wakes the poll */
-		*link = job->next;
-		job_start(engine, job, deadline_ms);
-		link = &engine->queue;
-	}
-	return wait_ms;
-}
-
-/* Completes every job with msg: the multi handle cannot go on. */
-static void engine_abort(struct http_engine *engine, const char *msg)
-{
-	struct http_job *job;
-
-	while ((job = engine->active) != NULL) {
-		job_detach(engine, job);
-		job_fail(job, HTTP_FAIL_OTHER, msg);
-	}
-	engine->past_deadline = true;
-	engine_start_due(engine, 0);
-}
-
-/* A stop: transfers whose result nobody will use end now. */
-static void engine_stop_active(struct http_engine *engine)
-{
-	struct http_job **link = &engine->active, *job;
-
-	while ((job = *link) != NULL) {
-		if (job->req->finish_on_stop) {
-			link = &job->next;
-			continue;
-		}
-		job_detach(engine, job);
-		job_fail(job, HTTP_FAIL_DEADLINE, "stopped");
-		link = &engine->active;
-	}
-}
-
-void http_engine_stop(struct http_engine *engine)
-{
-	engine->stop_requested = true;
-}
-
-int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
-		    struct kp_err *err)
-{
-	CURLMcode mresult;
-	CURLMsg *msg;
-	int still_running = 0, left;
-	long wait_ms;
-	uint64_t now;
-
-	engine->past_deadline = false;
-	engine->stopping = false;
-	for (;;) {
-		if (((engine->stop != NULL && *engine->stop) || engine->stop_requested) &&
-		    !engine->stopping) {
-			engine->stopping = true;
-			now = kp_now_ms();
-			if (deadline_ms > now + engine->stop_grace_ms)
-				deadline_ms = now + engine->stop_grace_ms;
-			engine_stop_active(engine);
-		}
-		wait_ms = engine_start_due(engine, deadline_ms);
-		if (engine->running == 0 && engine->queue == NULL)
-			return 0;
-		mresult = curl_multi_perform(engine->multi, &still_running);
-		if (mresult != CURLM_OK)
-			break;
-		while ((msg = curl_multi_info_read(engine->multi, &left)) != NULL)
-			if (msg->msg == CURLMSG_DONE)
-				job_finish(engine, msg->easy_handle, msg->data.result);
-		/* Callbacks may have queued retries or pushes: plan for them. */
-		wait_ms = engine_start_due(engine, deadline_ms);
-		if (engine->running == 0 && engine->queue == NULL)
-			return 0;
-		now = kp_now_ms();
-		/* Transfer timeouts are clamped to the deadline, so curl's own
-		 * timeout message normally wins; this catches an overstay. */
-		if (now > deadline_ms && now - deadline_ms >= HTTP_DEADLINE_GRACE_MS) {
-			engine_abort(engine, "run deadline reached (run_timeout)");
-			return 0;
-		}
-		if (now < deadline_ms && (uint64_t)wait_ms > deadline_ms - now)
-			wait_ms = (long)(deadline_ms - now);
-		if (wait_ms < 1)
-			wait_ms = 1;
-		mresult = curl_multi_poll(engine->multi, NULL, 0, (int)wait_ms, NULL);
-		if (mresult != CURLM_OK)
-			break;
-	}
-	kp_err_set(err, KP_EINTERNAL, "curl multi: %s", curl_multi_strerror(mresult));
-	engine_abort(engine, err != NULL ? err->msg : "curl multi failed");
-	return -1;
-}
-
-void http_engine_free(struct http_engine *engine)
-{
-	struct http_job *job;
-
-	if (engine == NULL)
-		return;
-	while ((job = engine->active) != NULL) {
-		engine->active = job->next;
-		curl_multi_remove_handle(engine->multi, job->easy);
-		job_free(job);
-	}
-	while ((job = engine->queue) != NULL) {
-		engine->queue = job->next;
-		job_free(job);
-	}
-	curl_multi_cleanup(engine->multi);
-	free(engine);
 }

@@ -10,7 +10,7 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kp_harness import EXIT_OK, GOOD_KEY, KPTestCase  # noqa: E402
+from kp_harness import EXIT_OK, GOOD_KEY, KPTestCase, secret, token  # noqa: E402
 
 
 class Recorder(http.server.ThreadingHTTPServer):
@@ -75,6 +75,35 @@ class Redirects(KPTestCase):
         self.assertNotIn("authorization", {k.lower() for k, _ in models[0]["headers"]},
                          "the API key must not follow a redirect to another host")
         self.assert_down(res, tok["models"], contains="401")
+
+    def test_configured_headers_stay_with_their_origin(self):
+        """Issue 10: libcurl strips only Authorization and Cookie on a
+        redirect to another host; a generic check's configured headers must
+        never reach another scheme, host or port either."""
+        other = Recorder(lambda h: (200, {"Content-Type": "application/json"},
+                                    b'{"status":true}'))
+        self.addCleanup(other.stop)
+
+        def hop(h):
+            if h.path == "/start":  # same origin first: the header stays
+                return 302, {"Location": "/there"}, b""
+            return 302, {"Location": "http://127.0.0.1:%d/landing" % other.port}, b""
+        first = Recorder(hop)
+        self.addCleanup(first.stop)
+        tok = token("HTTP")
+        c = {"name": "api", "url": "http://127.0.0.1:%d/start" % first.port,
+             "push": tok, "follow_redirects": True,
+             "headers": ["X-Api-Key: %s" % secret("xk-configured-4711")]}
+        res = self.kp(config=self.config(checks=[c]))
+        self.assert_rc(res, EXIT_OK)
+        self.assert_up(res, tok)
+        self.assertEqual([x["line"].split()[:2] for x in first.seen],
+                         [["GET", "/start"], ["GET", "/there"]])
+        for x in first.seen:
+            self.assertEqual(x["headers"].get("x-api-key"), "xk-configured-4711")
+        self.assertEqual(len(other.seen), 1)
+        self.assertNotIn("x-api-key", other.seen[0]["headers"],
+                         "a configured header followed a redirect to another port")
 
     def test_redirect_loop_is_bounded(self):
         r = Recorder(lambda h: (302, {"Location": h.path}, b""))

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * http_impl.h: what http.c (one transfer: options, redirects, errors) and
+ * http_engine.c (many transfers and timers on one event loop) share.
+ */
+#ifndef KP_HTTP_IMPL_H
+#define KP_HTTP_IMPL_H
+
+#include <curl/curl.h>
+
+#include "http.h"
+
+struct http_job {
+	struct http_job *next, *prev; /* the ready queue or the active list */
+	size_t heap_at;              /* index in the engine's heap */
+	const struct http_request *req;
+	uint64_t start_at_ms;
+	uint64_t seq;                /* submit order: ties in the heap */
+	http_done_fn done;
+	http_timer_fn timer;         /* set for a timer (then req is NULL) */
+	void *ctx;
+	CURL *easy;
+	struct curl_slist *headers;  /* ours and the configured ones */
+	struct curl_slist *own;      /* ours only: for another origin */
+	struct curl_slist *resolve;
+	uint64_t ends_ms;            /* the transfer's timeout, redirects included */
+	int redirects;               /* followed so far */
+	double hops_ms;              /* time of the redirects before this hop */
+	char *hop_url;               /* this hop's URL after a redirect */
+	char hop_error[128];         /* why a redirect was not followed */
+	bool hop_nomem;
+	char errbuf[CURL_ERROR_SIZE];
+	struct http_response resp;
+	enum kp_status capture;      /* KP_OK, or why the write callback stopped */
+};
+
+/* http.c */
+void job_free(struct http_job *job);
+/* Completes a job without a transfer (deadline, setup failure). */
+void job_fail(struct http_job *job, enum http_failure failure, const char *msg);
+/* Creates the easy handle and sets every option; -1 with err. */
+int job_setup(struct http_job *job, uint64_t deadline_ms, struct kp_err *err);
+/*
+ * After libcurl finished job's hop: true when the job was set up for its
+ * next hop (a redirect we follow) and must be added again; false when it
+ * is complete (then call job_complete).
+ */
+bool job_next_hop(struct http_job *job, CURLcode result);
+/* Fills the response from the finished handle, calls done and frees. */
+void job_complete(struct http_job *job, CURLcode result);
+
+#endif

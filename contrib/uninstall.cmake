@@ -1,47 +1,51 @@
 # SPDX-License-Identifier: MIT
-# uninstall.cmake: cmake -DKP_MANIFEST=FILE -DKP_DIRS=FILE -P uninstall.cmake
-# Removes the files `cmake --install` listed in KP_MANIFEST, then the
-# directories that held only ours: those KP_DIRS lists (the empty secret
-# directory) and kuma-push's own doc directories, each only when empty.
-# Admin files (a key in /etc/kuma-push, /etc/kuma-push.conf) stay.
+# uninstall.cmake: [DESTDIR=D] cmake -DKP_MANIFEST=FILE -P uninstall.cmake
+# Removes the files `cmake --install` listed in KP_MANIFEST (under $DESTDIR,
+# as the install put them), then the directories that held only ours, each
+# only when empty: kuma-push's doc tree and SYSCONF/kuma-push (SYSCONF as
+# contrib/CMakeLists.txt derives it from the prefix, which the binary's path
+# gives). Admin files (a key in /etc/kuma-push, /etc/kuma-push.conf) stay.
 if(NOT EXISTS "${KP_MANIFEST}")
   message(FATAL_ERROR "uninstall: no ${KP_MANIFEST}: run cmake --install first")
 endif()
+set(root "$ENV{DESTDIR}")
 file(STRINGS "${KP_MANIFEST}" files)
-set(parents)
-foreach(f IN LISTS files)
-  if(IS_SYMLINK "${f}" OR EXISTS "${f}")
-    message(STATUS "Removing ${f}")
-    file(REMOVE "${f}")
-  else()
-    message(STATUS "Already gone: ${f}")
-  endif()
-  get_filename_component(dir "${f}" DIRECTORY)
-  list(APPEND parents "${dir}")
-endforeach()
 set(dirs)
-if(EXISTS "${KP_DIRS}")
-  file(STRINGS "${KP_DIRS}" dirs)
-endif()
-# Our doc tree: .../doc/kuma-push/examples/cron.d up to .../doc/kuma-push.
-foreach(dir IN LISTS parents)
+foreach(f IN LISTS files)
+  set(path "${root}${f}")
+  if(IS_SYMLINK "${path}" OR EXISTS "${path}")
+    message(STATUS "Removing ${path}")
+    file(REMOVE "${path}")
+  else()
+    message(STATUS "Already gone: ${path}")
+  endif()
+  # Our doc tree: .../doc/kuma-push/examples/cron.d up to .../doc/kuma-push.
+  get_filename_component(dir "${path}" DIRECTORY)
   while(dir MATCHES "/doc/kuma-push(/|$)")
     list(APPEND dirs "${dir}")
     get_filename_component(dir "${dir}" DIRECTORY)
   endwhile()
+  if(f MATCHES "^(.*)/bin/kuma-push$")
+    set(prefix "${CMAKE_MATCH_1}")
+    if(prefix STREQUAL "/usr")
+      list(APPEND dirs "${root}/etc/kuma-push")
+    else()
+      list(APPEND dirs "${root}${prefix}/etc/kuma-push")
+    endif()
+  endif()
 endforeach()
 list(REMOVE_DUPLICATES dirs)
 # Deepest first, so that a parent is empty when its turn comes.
 list(SORT dirs ORDER DESCENDING)
 foreach(dir IN LISTS dirs)
   if(IS_DIRECTORY "${dir}")
-    file(GLOB left "${dir}/*" "${dir}/.*")
+    file(GLOB left LIST_DIRECTORIES true "${dir}/*" "${dir}/.*")
     if(left)
       message(STATUS "Keeping ${dir} (not empty)")
     else()
       message(STATUS "Removing ${dir}/")
+      file(REMOVE "${dir}")
       file(REMOVE_RECURSE "${dir}")
     endif()
   endif()
 endforeach()
-file(REMOVE "${KP_DIRS}")

@@ -89,8 +89,9 @@ static int emit_char(struct tr *t, unsigned cp)
 		return fail(t, "a NUL character");
 	if (cp >= 0x80 && t->icase)
 		return fail(t, "a non-ASCII character with the i flag");
-	if (cp >= 0x10000) /* JavaScript sees two code units (and quantifies the second) */
-		return fail(t, "a character outside the Basic Multilingual Plane");
+	if (cp >= 0x10000 && t->i < t->n && strchr("*+?{", t->s[t->i]) != NULL)
+		/* JavaScript sees two code units and repeats only the second */
+		return fail(t, "a quantified character outside the Basic Multilingual Plane");
 	if (cp < 0x80) {
 		if (strchr(".[]()*+?{}|^$\\", (int)cp) != NULL) {
 			bytes[0] = '[';

@@ -5,11 +5,13 @@
  */
 #include "config_impl.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -159,9 +161,55 @@ static int scan_includes(struct loader *ld)
 	return 0;
 }
 
-static void syntax_error(struct loader *ld, config_t *lc)
+/*
+ * libconfig has no nan or inf: "timeout = nan;" is a bare "syntax error".
+ * If line lineno of text sets a name to one, that name, else NULL.
+ */
+static const char *non_finite(const char *text, int lineno, char *name,
+			      size_t size)
 {
-	char file[512], raw[2048];
+	static const char *const words[] = { "nan", "inf", "infinity", NULL };
+	const char *p = text, *eq, *v;
+	size_t n, i;
+	int line = 1;
+
+	while (line < lineno && (p = strchr(p, '\n')) != NULL) {
+		p++;
+		line++;
+	}
+	if (p == NULL)
+		return NULL;
+	for (;;) { /* each "name = value" or "name: value" on the line */
+		eq = p + strcspn(p, "=:\n");
+		if (*eq != '=' && *eq != ':')
+			return NULL;
+		v = eq + 1 + strspn(eq + 1, " \t");
+		if (*v == '+' || *v == '-')
+			v++;
+		for (i = 0; words[i] != NULL; i++) {
+			n = strlen(words[i]);
+			if (strncasecmp(v, words[i], n) == 0 &&
+			    strchr(";,)] \t\r\n", v[n]) != NULL && v[n] != '\0')
+				break;
+		}
+		if (words[i] != NULL)
+			break;
+		p = eq + 1;
+	}
+	while (eq > p && (eq[-1] == ' ' || eq[-1] == '\t'))
+		eq--;
+	for (v = eq; v > p && (isalnum((unsigned char)v[-1]) || v[-1] == '_' ||
+			       v[-1] == '-');)
+		v--;
+	n = (size_t)(eq - v) < size - 1 ? (size_t)(eq - v) : size - 1;
+	memcpy(name, v, n);
+	name[n] = '\0';
+	return name;
+}
+
+static void syntax_error(struct loader *ld, config_t *lc, const char *main_text)
+{
+	char file[512], raw[2048], name[64];
 	const char *efile = config_error_file(lc), *text = config_error_text(lc);
 	const char *shown = ld->path;
 
@@ -175,6 +223,14 @@ static void syntax_error(struct loader *ld, config_t *lc)
 	}
 	if (text == NULL)
 		text = "syntax error";
+	if (efile == NULL && strcmp(text, "syntax error") == 0 &&
+	    non_finite(main_text, config_error_line(lc), name, sizeof(name)) != NULL) {
+		snprintf(raw, sizeof(raw), "%s:%d: %s: nan and inf are not numbers "
+			 "here: give a finite number", shown, config_error_line(lc),
+			 name);
+		cfg_report_now(ld, raw);
+		return;
+	}
 	snprintf(raw, sizeof(raw), "%s:%d: %s%s", shown,
 		 config_error_line(lc),
 		 strcmp(text, "syntax error") == 0 ? "" : "syntax error: ",
@@ -299,7 +355,7 @@ struct config *config_load(const char *path, config_report_fn report,
 	ld.lc = &lc;
 	config_set_include_dir(&lc, ld.dir);
 	if (!config_read_string(&lc, text)) {
-		syntax_error(&ld, &lc);
+		syntax_error(&ld, &lc, text);
 		goto invalid;
 	}
 	if (cfg_scan_overflows(&ld, NULL, text, len) != 0 ||

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http_url.h"
 #include "push.h"
 #include "util.h"
 
@@ -139,7 +140,7 @@ char *cfg_url(struct loader *ld, const config_setting_t *s, const char *v,
 {
 	const char *host, *p;
 	size_t skip, len;
-	char *url;
+	char *url, why[128];
 
 	if (strncasecmp(v, "http://", 7) == 0)
 		skip = 7;
@@ -173,6 +174,14 @@ char *cfg_url(struct loader *ld, const config_setting_t *s, const char *v,
 		}
 		while (len > skip && v[len - 1] == '/')
 			len--;
+	}
+	/* libcurl's own parser: -n rejects what every run would. */
+	if (!http_url_ok(v, why, sizeof(why))) {
+		if (strcmp(why, "out of memory") == 0)
+			cfg_nomem(ld);
+		else
+			cfg_error(ld, s, "libcurl rejects this URL: %s", why);
+		return NULL;
 	}
 	url = kp_strndup(v, len);
 	if (url == NULL)
@@ -250,6 +259,10 @@ char *cfg_push(struct loader *ld, const struct config *cfg,
 				  push_why(perr.msg, v));
 	}
 	cfg_wipe_free(secret);
+	if (url != NULL && !cfg_push_unique(ld, cfg, m, url)) {
+		free(url);
+		url = NULL;
+	}
 	return url;
 }
 
@@ -480,11 +493,19 @@ static void load_globals(struct loader *ld, struct config *cfg,
 		cfg_error(ld, m, "contains control characters");
 	else if (v != NULL && (cfg->lock_file = cfg_path(ld, v)) == NULL)
 		cfg_nomem(ld);
+	else if (v != NULL && !cfg_dir_exists(ld, cfg->lock_file))
+		cfg_error(ld, m, "directory of %s does not exist",
+			  cfg->lock_file);
 	v = cfg_string(ld, root, "metrics_file", CFG_NONEMPTY, &m);
 	if (v != NULL && cfg_has_ctl(v))
 		cfg_error(ld, m, "contains control characters");
 	else if (v != NULL && (cfg->metrics_file = cfg_path(ld, v)) == NULL)
 		cfg_nomem(ld);
+	else if (v != NULL && !cfg_dir_exists(ld, cfg->metrics_file))
+		/* A warning: node_exporter's directory may be created later. */
+		cfg_warn(ld, m, "directory of %s does not exist (yet): no "
+				"metrics are written until it does",
+			 cfg->metrics_file);
 }
 
 struct config *cfg_build(struct loader *ld, const config_setting_t *root)

@@ -132,6 +132,12 @@ bool cfg_has_ctl(const char *s);
 /* Zeroed array of n elements (malloc only). NULL on OOM or overflow. */
 void *cfg_zalloc(size_t n, size_t size);
 
+/* config_sane.c. False (reported) if url is no push URL for this check. */
+bool cfg_push_unique(struct loader *ld, const struct config *cfg,
+		     const config_setting_t *m, const char *url);
+/* Whether the directory that would hold file exists (true on OOM). */
+bool cfg_dir_exists(struct loader *ld, const char *file);
+
 /* config_secrets.c: cfg->redact from every secret of cfg. -1 on OOM. */
 int cfg_secrets(struct config *cfg);
 /* config_credential.c: where secrets come from (inline, file, env). */

@@ -324,6 +324,21 @@ static const struct broken_case broken_cases[] = {
 	  "3)"}},
 	{"bad_url.conf",
 	 {"3: targets.[0].url: expected an http:// or https:// URL"}},
+	/* Issue 10: what libcurl would refuse at every run, refused at -n. */
+	{"bad_curl_url.conf",
+	 {"3: targets.[0].url: libcurl rejects this URL: port number out of "
+	  "range (1-65535) or not a number",
+	  "6: checks.[0].url: libcurl rejects this URL: bad host name",
+	  "7: checks.[1].push: invalid push URL: libcurl rejects it: port "
+	  "number out of range (1-65535) or not a number"}},
+	{"bad_same_push.conf",
+	 {"8: checks.[0].push: the same push monitor as check \"a/health\" "
+	  "(line 4): each check needs its own"}},
+	{"bad_lock_dir.conf",
+	 {"2: lock_file: directory of /nonexistent-kuma-push-dir/kuma-push.lock "
+	  "does not exist"}},
+	{"bad_nan.conf",
+	 {"2: timeout: nan and inf are not numbers here: give a finite number"}},
 	{"bad_bare_token.conf",
 	 {"5: targets.[0].health.push: push is a bare token but kuma.url is "
 	  "not set (set kuma.url or use the full push URL)"}},
@@ -426,6 +441,25 @@ static bool line_matches(const char *got, const char *path, const char *want)
 	if (wlen > 0 && want[wlen - 1] == '*')
 		return strncmp(got, want, wlen - 1) == 0 && strlen(got) > wlen;
 	return strcmp(got, want) == 0;
+}
+
+/* A metrics directory may appear later (node_exporter): only a warning. */
+static void test_metrics_dir_warning(void **state)
+{
+	struct kp_err err;
+	struct config *cfg;
+	int i;
+
+	(void)state;
+	cfg = load(CONF_DIR "warn_metrics_dir.conf", &err);
+	assert_non_null(cfg);
+	for (i = 0; i < cap.n_warnings; i++)
+		if (strstr(cap.warnings[i], "warn_metrics_dir.conf:2: metrics_file: "
+			   "directory of /nonexistent-kuma-push-dir/kuma-push.prom "
+			   "does not exist") != NULL)
+			break;
+	assert_true(i < cap.n_warnings);
+	config_free(cfg);
 }
 
 static void test_broken(void **state)
@@ -882,6 +916,7 @@ int main(void)
 		cmocka_unit_test(test_good_minimal_defaults),
 		cmocka_unit_test(test_status_lists),
 		cmocka_unit_test(test_broken),
+		cmocka_unit_test(test_metrics_dir_warning),
 		cmocka_unit_test(test_no_secret_in_messages),
 		cmocka_unit_test(test_example_loads),
 		cmocka_unit_test(test_missing_file),

@@ -1,7 +1,7 @@
 /*
- * json.h: validated JSON documents on JSMN tokens (the only jsmn user is
- * json.c). A document borrows the text it was parsed from: keep the text
- * alive and unchanged until json_free.
+ * json.h: validated JSON documents on compact tokens (jsmn finds them; its
+ * only user is json_parse.c). A document borrows the text it was parsed
+ * from: keep the text alive and unchanged until json_free.
  */
 #ifndef KP_JSON_H
 #define KP_JSON_H
@@ -28,10 +28,13 @@ enum json_type {
 struct json_doc; /* opaque */
 
 /*
- * Tokenizes text[0..len) with jsmn (strict, parent links), then validates
- * the token tree (JSON grammar: pairs, primitives, commas, one top value,
- * depth). On failure returns -1 with err->status KP_EINVAL and err->msg
- * exactly "invalid JSON at byte N" (N zero-based), or KP_ENOMEM / KP_ELIMIT.
+ * Tokenizes text[0..len) with jsmn and validates it in the same pass
+ * (RFC 8259: pairs, primitives, commas, strings' escapes and UTF-8 flags,
+ * one top value, depth), in time and memory linear in len for every shape.
+ * On failure returns -1 with err->status KP_EINVAL and err->msg exactly
+ * "invalid JSON at byte N" (N zero-based), or KP_ELIMIT ("JSON nested
+ * deeper than 512 levels", found at the 513th open bracket; too many
+ * tokens; a string over 128 MiB), or KP_ENOMEM.
  */
 int json_parse(const char *text, size_t len, struct json_doc **out,
 	       struct kp_err *err);
@@ -58,9 +61,6 @@ char *json_string(const struct json_doc *doc, int node);
 
 /* A number node's value as JSON.parse gives it. False if not a number. */
 bool json_number(const struct json_doc *doc, int node, double *out);
-
-/* The raw text of a node (for messages): pointer into the text and length. */
-const char *json_raw(const struct json_doc *doc, int node, size_t *len);
 
 /*
  * Fast traversal for the evaluator, O(1) per step. json_size: members of an
@@ -99,8 +99,8 @@ double json_parse_number(const char *p, size_t len);
 
 /*
  * One call for a node's type and text: a string's bytes between the quotes
- * (*plain as for json_str_raw), a number's or literal's text, a
- * container's opening bracket. JSON_NONE and NULL for a bad node.
+ * (*plain as for json_str_raw), a number's or literal's text; NULL and 0
+ * for a container. JSON_NONE and NULL for a bad node.
  */
 enum json_type json_token(const struct json_doc *doc, int node, const char **text,
 			  size_t *len, bool *plain);

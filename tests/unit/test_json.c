@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "json.h"
 
@@ -205,6 +208,130 @@ static void test_limits(void **state)
 	free(deep);
 }
 
+/* `levels` openings of `open`, then as many of `close` (NULL: none). */
+static char *nest(const char *open, const char *mid, const char *close, size_t levels,
+		  size_t *len)
+{
+	size_t lo = strlen(open), lc = close ? strlen(close) : 0, lm = strlen(mid);
+	char *s = malloc(levels * (lo + lc) + lm + 1), *p = s;
+
+	assert_non_null(s);
+	for (size_t i = 0; i < levels; i++, p += lo)
+		memcpy(p, open, lo);
+	memcpy(p, mid, lm);
+	p += lm;
+	for (size_t i = 0; i < levels && close; i++, p += lc)
+		memcpy(p, close, lc);
+	*p = '\0';
+	*len = (size_t)(p - s);
+	return s;
+}
+
+/*
+ * Nesting far past the limit is refused as too deep, and found before any
+ * work that grows with the depth: in a child limited to 10 s of CPU (the
+ * old tokenizer took 24 s for 100,000 levels and hours for 1,000,000).
+ */
+static void test_deep_nesting_is_refused_early(void **state)
+{
+	static const struct {
+		const char *open, *mid, *close;
+	} shapes[] = {
+		{ "[", "", "]" },
+		{ "{\"a\":", "1", "}" },
+		{ "[{\"a\":", "1", "}]" },
+		{ "[", "", NULL }, /* never closed */
+	};
+	static const size_t levels[] = { 100000, 1000000 };
+
+	(void)state;
+	for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+		for (size_t l = 0; l < sizeof(levels) / sizeof(levels[0]); l++) {
+			size_t len;
+			char *text = nest(shapes[s].open, shapes[s].mid, shapes[s].close,
+					  levels[l], &len);
+			int status;
+			pid_t pid = fork();
+
+			assert_true(pid >= 0);
+			if (pid == 0) {
+				struct rlimit cpu = { 10, 10 };
+				struct json_doc *doc = NULL;
+				struct kp_err err = { KP_OK, "" };
+
+				setrlimit(RLIMIT_CPU, &cpu);
+				_exit(json_parse(text, len, &doc, &err) == -1 &&
+				      err.status == KP_ELIMIT &&
+				      strcmp(err.msg, "JSON nested deeper than 512 levels") == 0 ? 0 : 1);
+			}
+			assert_int_equal(waitpid(pid, &status, 0), pid);
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+				fail_msg("shape %zu, %zu levels: %s", s, levels[l],
+					 WIFSIGNALED(status) ? "killed (CPU limit)" : "wrong error");
+			free(text);
+		}
+	}
+}
+
+/* Depth of the deepest path from node, walking members and keys' values. */
+static int depth_of(const struct json_doc *doc, int node)
+{
+	int best = 0, d;
+	bool object = json_type(doc, node) == JSON_OBJECT;
+
+	if (!object && json_type(doc, node) != JSON_ARRAY)
+		return 0;
+	for (int m = json_first(doc, node); m >= 0; m = json_next(doc, m))
+		if ((d = depth_of(doc, object ? m + 1 : m)) > best)
+			best = d;
+	return best + 1;
+}
+
+/* Many chains at the limit, side by side: all there, each 512 deep. */
+static void test_chains_at_the_limit(void **state)
+{
+	static const char *const parts[][3] = {
+		{ "[", "", "]" }, { "{\"a\":", "1", "}" }, { "[{\"a\":", "\"x\"", "}]" },
+	};
+	size_t chains = 300;
+
+	(void)state;
+	for (size_t s = 0; s < sizeof(parts) / sizeof(parts[0]); s++) {
+		size_t per = strcmp(parts[s][0], "[{\"a\":") == 0 ? 255 : 511, len, at = 1;
+		char *one = nest(parts[s][0], parts[s][1], parts[s][2], per, &len);
+		char *text = malloc(chains * (len + 1) + 2);
+		struct json_doc *doc = NULL;
+		struct kp_err err = { KP_OK, "" };
+		size_t n = 0;
+
+		text[0] = '[';
+		for (size_t c = 0; c < chains; c++) {
+			if (c > 0)
+				text[at++] = ',';
+			memcpy(text + at, one, len);
+			at += len;
+		}
+		text[at++] = ']';
+		if (json_parse(text, at, &doc, &err) != 0)
+			fail_msg("shape %zu: %s", s, err.msg);
+		for (int m = json_first(doc, 0); m >= 0; m = json_next(doc, m), n++)
+			assert_int_equal(depth_of(doc, m), (int)(s == 2 ? per * 2 : per));
+		assert_int_equal(n, chains);
+		assert_int_equal(json_size(doc, 0), chains);
+		json_free(doc);
+		/* One level more is refused. */
+		free(text);
+		free(one);
+		one = nest(parts[s][0], parts[s][1], parts[s][2], per + 1, &len);
+		text = malloc(len + 3);
+		snprintf(text, len + 3, "[%s]", one);
+		assert_int_equal(json_parse(text, len + 2, &doc, &err), -1);
+		assert_int_equal(err.status, KP_ELIMIT);
+		free(one);
+		free(text);
+	}
+}
+
 static void test_numbers_like_json_parse(void **state)
 {
 	static const struct {
@@ -233,6 +360,8 @@ int main(void)
 		cmocka_unit_test(test_iteration_is_sibling_order),
 		cmocka_unit_test(test_token_and_big_objects),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_deep_nesting_is_refused_early),
+		cmocka_unit_test(test_chains_at_the_limit),
 		cmocka_unit_test(test_numbers_like_json_parse),
 	};
 

@@ -86,6 +86,11 @@ static struct config *reload(struct config *cfg, const struct cli_opts *opts,
 	struct kp_err err = { KP_OK, "" };
 	struct config *fresh = config_load(opts->config_path, report, warn, NULL, &err);
 
+	if (fresh != NULL && opts->only != NULL &&
+	    config_select(fresh, opts->only, &err) != 0) {
+		config_free(fresh);
+		fresh = NULL;
+	}
 	if (fresh == NULL) {
 		log_err("%s; keeping the running configuration", err.msg);
 		return cfg;

@@ -8,7 +8,7 @@
 #include "config_version.h"
 #include "http.h"
 
-enum { OPT_DRY_RUN = 256, OPT_VERSION, OPT_LOOP, OPT_JSON };
+enum { OPT_DRY_RUN = 256, OPT_VERSION, OPT_LOOP, OPT_JSON, OPT_ONLY };
 
 static const struct option long_options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -16,6 +16,7 @@ static const struct option long_options[] = {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "loop", no_argument, NULL, OPT_LOOP },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -25,9 +26,9 @@ static const struct option long_options[] = {
 
 static const char usage_text[] =
 	"usage: kuma-push [-c FILE] [-n | --check-config] [--dry-run] [-v ...] [-q]\n"
-	"                 [--loop] [--json] [--version] [--help]\n"
+	"                 [--loop] [--json] [--only PATTERN[,...]] [--version] [--help]\n"
 	"       kuma-push query EXPR [FILE]\n"
-	"       kuma-push monitors [-c FILE] [--loop]\n"
+	"       kuma-push monitors [-c FILE] [--loop] [--only PATTERN[,...]]\n"
 	"\n"
 	"Checks Open WebUI instances (tiers health, models, chat) and other HTTP\n"
 	"endpoints, and pushes each result to its Uptime Kuma push monitor.\n"
@@ -40,6 +41,10 @@ static const char usage_text[] =
 	"      --loop          keep running: each check on its own interval;\n"
 	"                      SIGHUP reloads the configuration, SIGTERM stops\n"
 	"      --json          one JSON object per check on stdout\n"
+	"      --only PATTERN[,PATTERN...]\n"
+	"                      run and push only the checks whose name matches a\n"
+	"                      shell glob (webui/*, */chat*); a pattern that\n"
+	"                      matches nothing is a usage error\n"
 	"  -v, --verbose       one line per check on stderr; -vv adds each request's\n"
 	"                      per-phase timings and debug detail\n"
 	"  -q, --quiet         errors only\n"
@@ -86,6 +91,14 @@ enum cli_action cli_parse(int argc, char **argv, struct cli_opts *opts,
 			break;
 		case OPT_JSON:
 			opts->json = true;
+			break;
+		case OPT_ONLY:
+			if (opts->only != NULL) {
+				fprintf(stderr, "kuma-push: give --only once, its "
+						"patterns joined by commas\n");
+				goto usage;
+			}
+			opts->only = optarg;
 			break;
 		case 'v':
 			if (opts->verbosity >= 0)

@@ -25,6 +25,7 @@ struct cli_opts {
 	bool dry_run;
 	bool loop;                /* --loop: a small daemon */
 	bool json;                /* --json: one JSON object per check on stdout */
+	const char *only;         /* --only PATTERN[,...]; NULL: every check */
 	int verbosity;            /* -v count; -1 for -q */
 };
 

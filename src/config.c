@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,64 @@ static void check_free(struct check *c)
 		regfree(c->regex);
 	free(c->regex);
 	free(c->regex_src);
+}
+
+/* One pattern of a comma-separated list into buf; false if too long. */
+static bool next_pattern(const char **list, char *buf, size_t size)
+{
+	size_t n = strcspn(*list, ",");
+	bool fits = n < size;
+
+	if (!fits)
+		n = size - 1;
+	memcpy(buf, *list, n);
+	buf[n] = '\0';
+	*list += strcspn(*list, ",");
+	if (**list == ',')
+		(*list)++;
+	return fits;
+}
+
+int config_select(struct config *cfg, const char *patterns, struct kp_err *err)
+{
+	const char *p = patterns;
+	char pat[256];
+	size_t i, kept = 0;
+
+	/* Every pattern must name something: a typo must not run nothing. */
+	do {
+		if (!next_pattern(&p, pat, sizeof(pat)))
+			return kp_err_set(err, KP_EINVAL, "--only: pattern longer than %zu bytes",
+					  sizeof(pat) - 1);
+		if (pat[0] == '\0')
+			return kp_err_set(err, KP_EINVAL, "--only: empty pattern in \"%s\"",
+					  patterns);
+		for (i = 0; i < cfg->n_checks; i++)
+			if (cfg->checks[i].name != NULL &&
+			    fnmatch(pat, cfg->checks[i].name, 0) == 0)
+				break;
+		if (i == cfg->n_checks)
+			return kp_err_set(err, KP_EINVAL, "--only: no check matches \"%s\"",
+					  pat);
+	} while (*p != '\0');
+	for (i = 0; i < cfg->n_checks; i++) {
+		bool match = false;
+
+		for (p = patterns; !match && *p != '\0';) {
+			next_pattern(&p, pat, sizeof(pat));
+			match = cfg->checks[i].name != NULL &&
+				fnmatch(pat, cfg->checks[i].name, 0) == 0;
+		}
+		if (!match) {
+			check_free(&cfg->checks[i]);
+			continue;
+		}
+		if (kept != i)
+			cfg->checks[kept] = cfg->checks[i];
+		kept++;
+	}
+	cfg->n_checks = kept;
+	return 0;
 }
 
 void config_free(struct config *cfg)

@@ -154,4 +154,13 @@ struct config *config_load(const char *path, config_report_fn report,
 			   config_report_fn warn, void *ctx, struct kp_err *err);
 void config_free(struct config *cfg);
 
+/*
+ * --only: keeps the checks whose name matches one of patterns (shell
+ * globs joined by commas, fnmatch without flags: "*" matches "/" too) and
+ * frees the rest. A pattern that matches no check, or an empty one, fails
+ * with err (KP_EINVAL, "--only: no check matches \"x\"") and leaves cfg
+ * as it was. Returns 0 or -1.
+ */
+int config_select(struct config *cfg, const char *patterns, struct kp_err *err);
+
 #endif

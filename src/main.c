@@ -103,6 +103,9 @@ int main(int argc, char **argv)
 	if (cfg == NULL) {
 		log_err("%s", err.msg);
 		code = exit_for_load(err.status);
+	} else if (opts.only != NULL && config_select(cfg, opts.only, &err) != 0) {
+		log_err("%s", err.msg);
+		code = KP_EXIT_USAGE;
 	} else if (opts.check_config) {
 		printf("configuration OK\n");
 		code = KP_EXIT_OK;

@@ -127,11 +127,12 @@ static void print_warning(void *ctx, const char *line)
 }
 
 static const char usage_text[] =
-	"usage: kuma-push monitors [-c FILE] [--loop]\n"
+	"usage: kuma-push monitors [-c FILE] [--loop] [--only PATTERN[,...]]\n"
 	"Prints, for each push monitor of FILE (default " KP_DEFAULT_CONFIG "),\n"
 	"the Heartbeat Interval, Heartbeat Retry Interval and Retries to set in\n"
 	"Uptime Kuma: for runs once a minute (timer or cron), or with --loop for\n"
-	"kuma-push --loop.\n";
+	"kuma-push --loop; with --only, for the checks a run with that --only\n"
+	"makes.\n";
 
 static int print_all(const struct config *cfg, bool loop)
 {
@@ -162,10 +163,11 @@ int monitors_main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "loop", no_argument, NULL, 'l' },
+		{ "only", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *path = KP_DEFAULT_CONFIG;
+	const char *path = KP_DEFAULT_CONFIG, *only = NULL;
 	struct kp_err err = { KP_OK, "" };
 	struct config *cfg;
 	bool loop = false;
@@ -180,6 +182,9 @@ int monitors_main(int argc, char **argv)
 			break;
 		case 'l':
 			loop = true;
+			break;
+		case 'o':
+			only = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -200,7 +205,12 @@ int monitors_main(int argc, char **argv)
 		log_close();
 		return err.status == KP_ENOMEM ? KP_EXIT_OSERR : KP_EXIT_CONFIG;
 	}
-	code = print_all(cfg, loop);
+	if (only != NULL && config_select(cfg, only, &err) != 0) {
+		log_err("%s", err.msg);
+		code = KP_EXIT_USAGE;
+	} else {
+		code = print_all(cfg, loop);
+	}
 	if (fflush(stdout) != 0 && code == KP_EXIT_OK)
 		code = KP_EXIT_OSERR;
 	config_free(cfg);

@@ -17,7 +17,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kp_harness import (EXIT_CONFIG, EXIT_OK, GOOD_KEY,  # noqa: E402
-                        KPTestCase, mask, scaled, secret, token, write_file)
+                        KPTestCase, KUMA_PUSH, WRAPPER, mask, scaled, secret, token,
+                        write_file)
 
 OLLAMA_IDS = "llama3.2:3b,qwen2.5:7b-instruct,gemma3:4b"
 
@@ -321,6 +322,80 @@ class BadValues(ChecksCase):
         self.assert_file_line(res, path, 14, "operator", "kuma1")
         self.assert_file_line(res, path, 16, "invert_regex", "expected")
         self.assert_file_line(res, path, 17, "require")
+
+
+class Only(ChecksCase):
+    def setUp(self):
+        super().setUp()
+        self.t1, self.tok1 = self.target("webui", "ok")
+        self.t2, self.tok2 = self.target("edge", "ok", tiers=("health", "chat"))
+        self.c, self.tokc = self.generic("ollama", "/ok/health")
+        self.conf = self.config([self.t1, self.t2], checks=[self.c])
+
+    def pushed(self, res):
+        return sorted(r["token"] for r in res.kuma)
+
+    def test_globs_select_checks_and_pushes(self):
+        res = self.kp("--only", "webui/*", config=self.conf)
+        self.assert_rc(res, EXIT_OK)
+        self.assertEqual(self.pushed(res), sorted(self.tok1.values()))
+        res = self.kp("--only", "*/chat*,ollama", config=self.conf)
+        self.assert_rc(res, EXIT_OK)
+        self.assertEqual(self.pushed(res), sorted([self.tok1["chat"],
+                                                   self.tok2["chat"], self.tokc]))
+        # chat of a target whose health was not selected is not skipped
+        self.assert_up(res, self.tok2["chat"], msg_re=r"^OK")
+
+    def test_unmatched_pattern_is_a_usage_error(self):
+        for args in (("--only", "webui/*,nosuch*"), ("-n", "--only", "nosuch"),
+                     ("--only", ""), ("--only", "a", "--only", "b")):
+            res = self.kp(*args, config=self.conf)
+            self.assert_rc(res, 64)
+            self.assertEqual(res.kuma + res.owui, [], "a usage error sends nothing")
+        res = self.kp("--only", "nosuch", config=self.conf)
+        self.assertIn('--only: no check matches "nosuch"', res.stderr)
+        res = self.kp("-n", "--only", "edge/*", config=self.conf)
+        self.assert_rc(res, EXIT_OK)
+        self.assertIn("configuration OK", res.stdout)
+
+    def test_dry_run_and_json(self):
+        res = self.kp("--dry-run", "--only", "edge/health", config=self.conf)
+        self.assert_rc(res, EXIT_OK)
+        self.assertEqual([ln.split(":")[0] for ln in res.stdout.splitlines()],
+                         ["edge/health"])
+        self.assertEqual(res.kuma, [])
+        res, objs = self.run_json(self.conf, "--only", "ollama,edge/health")
+        self.assertEqual(sorted(objs), [("edge", "health"), ("ollama", "http")])
+
+    def test_loop(self):
+        from test_loop import Daemon
+        conf = self.config([self.t1, self.t2], checks=[self.c],
+                           defaults={"interval": 0.2, "jitter": 0.0})
+        mark = self.fake.mark()
+        d = Daemon(self, conf, "--only", "edge/health")
+        try:
+            d.wait_for(lambda: len([r for r in self.fake.records(mark)
+                                    if r["role"] == "kuma"]) >= 3, 10.0,
+                       "three pushes")
+        finally:
+            rc, _ = d.stop()
+            d.out.close()
+            d.err.close()
+        self.assertEqual(rc, 0)
+        toks = {r["token"] for r in self.fake.records(mark) if r["role"] == "kuma"}
+        self.assertEqual(toks, {self.tok2["health"]})
+
+    def test_monitors(self):
+        res = subprocess.run(WRAPPER + [KUMA_PUSH, "monitors", "-c", self.conf, "--only",
+                              "webui/m*"], capture_output=True, text=True,
+                             timeout=scaled(10))
+        self.assertEqual(res.returncode, EXIT_OK, res.stderr)
+        self.assertEqual([ln.split()[0] for ln in res.stdout.splitlines()],
+                         ["webui/models"])
+        res = subprocess.run(WRAPPER + [KUMA_PUSH, "monitors", "-c", self.conf,
+                                        "--only", "nosuch"], capture_output=True, text=True,
+                             timeout=scaled(10))
+        self.assertEqual(res.returncode, 64)
 
 
 if __name__ == "__main__":

@@ -116,6 +116,9 @@ struct check {
 	const struct redactor *redact;
 };
 
+/* max_parallel's ceiling: one descriptor and about 25 KiB per transfer. */
+#define KP_MAX_PARALLEL 4096
+
 struct config {
 	char *path;
 	char *kuma_url;             /* NULL when every push is a full URL */

@@ -474,7 +474,7 @@ static void load_globals(struct loader *ld, struct config *cfg,
 
 	cfg->max_parallel = 16;
 	m = config_setting_get_member(root, "max_parallel");
-	if (m != NULL && cfg_number_in(ld, m, true, 1, false, 1024, "", &num))
+	if (m != NULL && cfg_number_in(ld, m, true, 1, false, KP_MAX_PARALLEL, "", &num))
 		cfg->max_parallel = (int)num;
 	m = config_setting_get_member(root, "run_timeout");
 	if (m != NULL &&

@@ -393,7 +393,7 @@ static const struct broken_case broken_cases[] = {
 	{"bad_log.conf",
 	 {"3: log: expected \"stderr\" or \"syslog\", got \"journal\""}},
 	{"bad_max_parallel.conf",
-	 {"3: max_parallel: 5000 is out of range (must be 1 to 1024)"}},
+	 {"3: max_parallel: 5000 is out of range (must be 1 to 4096)"}},
 	{"bad_duplicate_check.conf",
 	 {"4: checks.[0].name: duplicate check name \"a/health\" (also at "
 	  "line 2)"}},
@@ -425,7 +425,7 @@ static const struct broken_case broken_cases[] = {
 	  "23: checks.[0].name: missing required setting",
 	  "23: checks.[0].status: expected \"N\" or \"N-M\" separated by "
 	  "commas (like \"200-299,301\"), got \"abc\"",
-	  "25: max_parallel: 0 is out of range (must be 1 to 1024)",
+	  "25: max_parallel: 0 is out of range (must be 1 to 4096)",
 	  "26: bogus: unknown setting \"bogus\" (allowed here: kuma, "
 	  "defaults, targets, checks, run_timeout, lock_file, metrics_file, "
 	  "log, max_parallel)"}},

@@ -23,6 +23,8 @@ struct check_state {
 	const struct check *check;
 	const struct target *target;    /* NULL for generic checks */
 	struct check_state *health;     /* the target's health check, or NULL */
+	struct check_state *dependents; /* tiers that wait for this health */
+	struct check_state *next_dependent;
 	struct run_outcome outcome;     /* this cycle's */
 	struct check_result last;       /* the last final result (dependents read it) */
 	struct check_request req;       /* prepared once, reused */
@@ -68,17 +70,23 @@ static double attempts_budget_s(const struct net_opts *net)
 	       net->retry_delay_s * (double)((1u << net->retries) - 1u);
 }
 
-/* The health check of a tier's target, or NULL. */
+/*
+ * The health check of a tier's target, or NULL. A target's checks are
+ * built side by side, so look beside the check first: with 1,000 targets
+ * a scan of every check for every check would be quadratic.
+ */
 static const struct check *health_of(const struct config *cfg,
 				     const struct check *check)
 {
-	size_t i;
+	size_t at = (size_t)(check - cfg->checks), i;
 
 	if (check->tier != TIER_MODELS && check->tier != TIER_CHAT)
 		return NULL;
-	for (i = 0; i < cfg->n_checks; i++)
-		if (cfg->checks[i].target == check->target &&
-		    cfg->checks[i].tier == TIER_HEALTH)
+	for (i = at; i-- > 0 && cfg->checks[i].target == check->target;)
+		if (cfg->checks[i].tier == TIER_HEALTH)
+			return &cfg->checks[i];
+	for (i = at + 1; i < cfg->n_checks && cfg->checks[i].target == check->target; i++)
+		if (cfg->checks[i].tier == TIER_HEALTH)
 			return &cfg->checks[i];
 	return NULL;
 }
@@ -226,17 +234,15 @@ static void push_result(struct check_state *state)
 /* A final result: push it, then start the tiers that waited for it. */
 static void finish_check(struct check_state *state)
 {
-	struct run_ctx *run = state->run;
 	bool first = !state->ran_once;
-	size_t i;
+	struct check_state *dep;
 
 	state->ran_once = true;
 	state->last = state->outcome.result;
 	push_result(state);
 	/* Later cycles of dependent tiers follow their own schedule. */
-	for (i = 0; first && i < run->n_states; i++)
-		if (run->states[i].health == state)
-			start_cycle(&run->states[i]);
+	for (dep = state->dependents; first && dep != NULL; dep = dep->next_dependent)
+		start_cycle(dep);
 }
 
 static void start_cycle(struct check_state *state)
@@ -377,6 +383,15 @@ static int build_states(struct run_ctx *run, struct kp_err *err)
 							      : state->check->name;
 		if (health != NULL)
 			state->health = &run->states[health - cfg->checks];
+	}
+	/* Backwards, so each list keeps config order (models before chat). */
+	for (i = cfg->n_checks; i-- > 0;) {
+		struct check_state *state = &run->states[i];
+
+		if (state->health != NULL) {
+			state->next_dependent = state->health->dependents;
+			state->health->dependents = state;
+		}
 	}
 	return 0;
 }

@@ -4,7 +4,7 @@
 and loop benchmarks, so that the fake is never what is measured (python3
 standard library only).
 
-    fanout_server.py [--procs N] [--bind 127.0.0.1]
+    fanout_server.py [--procs N] [--bind 127.0.0.1] [--count FILE]
 
 Event-driven (asyncio, one loop per process), N worker processes on one
 port (SO_REUSEPORT, the kernel spreads connections). Prints
@@ -19,16 +19,23 @@ The first path segment sets the delay of the Open WebUI answers:
 then /health, /api/models, /api/chat/completions (any method) answer as
 Open WebUI does for a healthy instance with llama3.2:3b. /api/push/<token>
 answers {"ok":true} at once. HTTP/1.1 keep-alive, Content-Length bodies.
+With --count, worker i keeps its number of pushes and of all requests as
+two native 64-bit integers at offset 16 * i of FILE (shared memory: read
+the file at any time, no request needed).
 """
 
 import argparse
 import asyncio
+import mmap
 import os
 import re
 import signal
 import socket
+import struct
 import sys
 import zlib
+
+COUNTS = None  # (mmap, offset) of this worker's counters
 
 HEALTH = b'{"status":true}'
 MODELS = (b'{"data":[{"id":"llama3.2:3b","name":"llama3.2:3b","object":"model",'
@@ -46,9 +53,17 @@ def answer(body):
             b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
 
 
+def count(push):
+    if COUNTS is not None:
+        mem, at = COUNTS
+        pushes, requests = struct.unpack_from("=qq", mem, at)
+        struct.pack_into("=qq", mem, at, pushes + push, requests + 1)
+
+
 def route(path):
     """(delay_s, response bytes) for a request path."""
     path = path.split(b"?", 1)[0]
+    count(path.startswith(b"/api/push/"))
     if path.startswith(b"/api/push/"):
         return 0.0, answer(PUSHED)
     delay = 0.0
@@ -101,7 +116,9 @@ class Conn(asyncio.Protocol):
             self.t.write(out)
 
 
-def worker(sock):
+def worker(sock, counts):
+    global COUNTS
+    COUNTS = counts
     loop = asyncio.new_event_loop()
     loop.add_signal_handler(signal.SIGTERM, loop.stop)
     server = loop.run_until_complete(
@@ -117,7 +134,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--bind", default="127.0.0.1")
+    ap.add_argument("--count")
     args = ap.parse_args()
+    mem = None
+    if args.count:
+        with open(args.count, "wb+") as f:
+            f.write(b"\0" * 16 * args.procs)
+            f.flush()
+            mem = mmap.mmap(f.fileno(), 16 * args.procs)
     first = socket.socket()
     first.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     first.bind((args.bind, 0))
@@ -131,10 +155,10 @@ def main():
     for s in socks:
         s.listen(4096)
     pids = []
-    for s in socks:
+    for i, s in enumerate(socks):
         pid = os.fork()
         if pid == 0:
-            worker(s)
+            worker(s, (mem, 16 * i) if mem is not None else None)
         pids.append(pid)
     for s in socks:
         s.close()

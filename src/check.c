@@ -283,17 +283,29 @@ static void judge_http_error(const struct check *check,
 	struct json_doc *doc = NULL;
 	char *reason = NULL;
 	char body[CHECK_SNIPPET_MAX];
+	bool key_refused = false;
 
 	if (json_parse(buf_str(&resp->body), resp->body.len, &doc, NULL) == 0 &&
-	    json_type(doc, 0) == JSON_OBJECT)
+	    json_type(doc, 0) == JSON_OBJECT) {
 		reason = check_error_reason(doc);
+		/* Open WebUI's own 401 ({"detail"}, not a provider's {"error"})
+		 * to our key says "Your session has expired ...": a newcomer
+		 * does not read that as "wrong API key". ("Not authenticated"
+		 * means no key arrived at all: it says so already.) */
+		key_refused = resp->status == 401 &&
+			      (check->tier == TIER_MODELS || check->tier == TIER_CHAT) &&
+			      json_type(doc, json_get(doc, 0, "detail")) == JSON_STRING &&
+			      (reason == NULL || strcmp(reason, "Not authenticated") != 0);
+	}
 	json_free(doc);
 	/* Open WebUI's detail already names an auth problem in its words:
 	 * "Not authenticated", "Use of API key is not enabled ...". */
 	if (reason != NULL) {
 		check_quote(check, reason, strlen(reason), PUSH_MSG_MAX, body,
 			    sizeof(body));
-		check_verdict(result, false, "HTTP %ld: %s", resp->status, body);
+		check_verdict(result, false, "HTTP %ld: %s%s", resp->status, body,
+			      key_refused ? " (check the API key and that API keys "
+					    "are enabled)" : "");
 	} else {
 		check_snippet(check, resp, body, sizeof(body));
 		check_verdict(result, false, "HTTP %ld%s%s", resp->status,
@@ -322,6 +334,23 @@ bool check_parse_json_body(const struct http_response *resp,
 	return true;
 }
 
+/*
+ * A target url ending in /api gets Open WebUI's web page for /api/health
+ * and /api/api/models: say what to fix rather than only "not JSON".
+ */
+static void base_url_hint(const struct check *check,
+			  const struct http_response *resp,
+			  struct check_result *result)
+{
+	char was[CHECK_MSG_MAX];
+
+	if (!check->url_is_api || resp->status != 200 || is_json_type(resp->content_type))
+		return;
+	snprintf(was, sizeof(was), "%s", result->msg);
+	check_verdict(result, false, "%s: give the base URL of Open WebUI, without /api",
+		      was);
+}
+
 static int judge_health(const struct check *check,
 			const struct http_response *resp,
 			struct check_result *result, struct kp_err *err)
@@ -329,8 +358,10 @@ static int judge_health(const struct check *check,
 	struct json_doc *doc = NULL;
 	char raw[CHECK_SNIPPET_MAX];
 
-	if (!check_parse_json_body(resp, &doc, result, err))
+	if (!check_parse_json_body(resp, &doc, result, err)) {
+		base_url_hint(check, resp, result);
 		return err->status == KP_ENOMEM ? -1 : 0;
+	}
 	if (json_type(doc, 0) == JSON_OBJECT &&
 	    json_type(doc, json_get(doc, 0, "status")) == JSON_TRUE) {
 		check_verdict(result, true, "OK");
@@ -352,8 +383,10 @@ static int judge_models(const struct check *check,
 	bool pass = false;
 	int data;
 
-	if (!check_parse_json_body(resp, &doc, result, err))
+	if (!check_parse_json_body(resp, &doc, result, err)) {
+		base_url_hint(check, resp, result);
 		return err->status == KP_ENOMEM ? -1 : 0;
+	}
 	data = json_get(doc, 0, "data");
 	if (json_type(doc, 0) == JSON_OBJECT && json_type(doc, data) == JSON_ARRAY)
 		snprintf(counted, sizeof(counted), "%zu model%s",

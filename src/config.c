@@ -358,6 +358,22 @@ void config_free(struct config *cfg)
 	free(cfg);
 }
 
+/*
+ * What a newcomer should do about a configuration that cannot be opened:
+ * a missing one is made from the example, and one that only root may read
+ * wants root (or the systemd unit), not a chmod that would expose its keys.
+ */
+static const char *open_hint(const char *path)
+{
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		return " (start from the example, which lists every setting: "
+		       KP_EXAMPLE_CONFIG ")";
+	if (geteuid() != 0 && access(path, R_OK) != 0 && errno == EACCES)
+		return " (you may not read it: run kuma-push as root, or from "
+		       "its systemd unit)";
+	return "";
+}
+
 struct config *config_load(const char *path, config_report_fn report,
 			   config_report_fn warn, void *ctx, struct kp_err *err)
 {
@@ -385,7 +401,7 @@ struct config *config_load(const char *path, config_report_fn report,
 			goto invalid;
 		}
 		if (rerr.status != KP_ELIMIT) {
-			kp_err_set(err, rerr.status, "%s", rerr.msg);
+			kp_err_set(err, rerr.status, "%s%s", rerr.msg, open_hint(path));
 			free(ld.dir);
 			return NULL;
 		}

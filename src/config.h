@@ -79,6 +79,7 @@ struct check {
 	char *push_url;      /* .../api/push/TOKEN: no query, no trailing slash */
 	struct net_opts net;
 	int line;            /* config line of the tier block */
+	bool url_is_api;     /* the target's url ends in /api: hint in "not JSON" */
 
 	/* The JSON query: TIER_MODELS (default "$count(data[*])>0") and
 	 * TIER_HTTP (NULL: none). */

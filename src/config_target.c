@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -121,6 +122,14 @@ static void load_chat(struct loader *ld, struct check *c,
 			  v);
 }
 
+/* "http://host/api" (slashes were cut): the API's URL, not Open WebUI's. */
+static bool url_ends_in_api(const char *url)
+{
+	size_t n = url != NULL ? strlen(url) : 0;
+
+	return n >= 4 && strcasecmp(url + n - 4, "/api") == 0;
+}
+
 static void load_tier(struct loader *ld, struct config *cfg, size_t idx,
 		      enum tier tier, const config_setting_t *blk,
 		      const struct net_layer *const *outer,
@@ -152,6 +161,7 @@ static void load_tier(struct loader *ld, struct config *cfg, size_t idx,
 		snprintf(c->name, n, "%s/%s", tname, tier_name(tier));
 	}
 	c->push_url = cfg_push(ld, cfg, blk);
+	c->url_is_api = url_ends_in_api(cfg->targets[idx].url);
 	if (tier == TIER_MODELS)
 		load_models(ld, c, blk);
 	else if (tier == TIER_CHAT)
@@ -213,6 +223,9 @@ void cfg_target(struct loader *ld, struct config *cfg, size_t idx,
 	v = cfg_string(ld, blk, "url", CFG_REQUIRED | CFG_NONEMPTY, &m);
 	if (v != NULL)
 		t->url = cfg_url(ld, m, v, true);
+	if (url_ends_in_api(t->url))
+		cfg_warn(ld, m, "ends in /api: give the base URL of Open WebUI "
+				"(kuma-push adds /health and /api/... itself)");
 	key = load_key(ld, t, blk);
 
 	before = cfg->n_checks;

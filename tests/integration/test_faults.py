@@ -180,7 +180,8 @@ class F10Auth(FaultCase):
         res, tok = self.run_target("ok", key=BAD_KEY)
         self.assert_up(res, tok["health"], msg="OK")
         detail = ("Your session has expired or the token is invalid. "
-                  "Please sign in again.")
+                  "Please sign in again. (check the API key and that API "
+                  "keys are enabled)")
         for tier in ("models", "chat"):
             p = self.assert_down(res, tok[tier])
             self.assertEqual(p["msg"], "HTTP 401: " + detail)

@@ -117,7 +117,8 @@ class Auth(KPTestCase):
         self.assert_up(res, tok["health"], msg="OK")
         p = self.assert_down(res, tok["models"], contains="401")
         self.assertEqual(p["msg"], "HTTP 401: Your session has expired or "
-                         "the token is invalid. Please sign in again.")
+                         "the token is invalid. Please sign in again. (check "
+                         "the API key and that API keys are enabled)")
         self.assert_down(res, tok["chat"], contains="401")
 
     def test_api_keys_disabled_403(self):

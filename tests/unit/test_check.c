@@ -266,12 +266,14 @@ static void test_key_echo_is_masked(void **state)
 	/* A 401 that echoes the Authorization header. */
 	judge_with_key(TIER_MODELS, 401, "application/json",
 		       "{\"detail\":\"Bad key Bearer " KEY "\"}", &result);
-	assert_string_equal(result.msg, "HTTP 401: Bad key Bearer ***");
+	assert_string_equal(result.msg, "HTTP 401: Bad key Bearer *** (check the API "
+					"key and that API keys are enabled)");
 	/* The same through a JSON escape, and in a chat reply. */
 	judge_with_key(TIER_MODELS, 401, "application/json",
 		       "{\"detail\":\"Bearer \\u0073k-0123456789abcdef0123456789abcdef\"}",
 		       &result);
-	assert_string_equal(result.msg, "HTTP 401: Bearer ***");
+	assert_string_equal(result.msg, "HTTP 401: Bearer *** (check the API key and "
+					"that API keys are enabled)");
 	judge_with_key(TIER_CHAT, 200, "application/json",
 		       "{\"choices\":[{\"message\":{\"content\":\"your key is " KEY "\"}}]}",
 		       &result);

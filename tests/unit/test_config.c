@@ -579,7 +579,9 @@ static void test_missing_file(void **state)
 	assert_null(load(CONF_DIR "no-such.conf", &err));
 	assert_int_equal(err.status, KP_EOS);
 	assert_string_equal(err.msg, "cannot open " CONF_DIR
-				     "no-such.conf: No such file or directory");
+				     "no-such.conf: No such file or directory (start "
+				     "from the example, which lists every setting: "
+				     KP_EXAMPLE_CONFIG ")");
 	assert_int_equal(cap.n_errors, 0);
 	assert_null(load(CONF_DIR, &err));
 	assert_int_equal(err.status, KP_EOS);

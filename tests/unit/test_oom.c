@@ -219,11 +219,11 @@ static const char full_conf[] =
 	"      timeout = 60; ip_version = \"4\"; }; },\n"
 	"  { name = \"cloud\"; url = \"https://chat.example.org\";\n"
 	"    api_key_file = \"api.key\"; ip_version = \"6\";\n"
-	"    models = { push = \"TOKEN_MODELS_2\"; }; },\n"
+	"    models = { push_file = \"models.token\"; }; },\n"
 	"  { name = \"env\"; url = \"https://env.example.org\";\n"
 	"    api_key_env = \"KP_TEST_OOM_KEY\";\n"
 	"    health = { push = \"TOKEN_HEALTH_3\"; insecure = true; };\n"
-	"    chat = { push = \"TOKEN_CHAT_3\"; model = \"gpt-4o\"; }; }\n"
+	"    chat = { push_env = \"KP_TEST_OOM_PUSH\"; model = \"gpt-4o\"; }; }\n"
 	");\n"
 	"checks = (\n"
 	"  { name = \"searx\"; url = \"http://127.0.0.1:8888/healthz?x=1\";\n"
@@ -249,9 +249,12 @@ static void test_config_full(void **state)
 	}
 	snprintf(path, sizeof(path), "%s/api.key", scratch);
 	write_file(path, "  sk-from-a-file\n");
+	snprintf(path, sizeof(path), "%s/models.token", scratch);
+	write_file(path, "TOKEN_MODELS_2\n");
 	snprintf(conf, sizeof(conf), "%s/full.conf", scratch);
 	write_file(conf, full_conf);
 	assert_int_equal(setenv("KP_TEST_OOM_KEY", "sk-from-the-env", 1), 0);
+	assert_int_equal(setenv("KP_TEST_OOM_PUSH", "TOKEN_CHAT_3", 1), 0);
 	torture_config("full.conf", conf, true);
 }
 

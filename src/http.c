@@ -56,14 +56,26 @@ char *http_escape(const char *s, size_t len)
 	return copy;
 }
 
+/* Header lines hold the API key and configured header values: our own
+ * copies, wiped before they are freed (explicit_bzero is not elided). */
+static void slist_wipe_free(struct curl_slist *list)
+{
+	struct curl_slist *e;
+
+	for (e = list; e != NULL; e = e->next)
+		if (e->data != NULL)
+			explicit_bzero(e->data, strlen(e->data));
+	curl_slist_free_all(list);
+}
+
 void job_free(struct http_job *job)
 {
 	if (job == NULL)
 		return;
 	if (job->easy != NULL)
 		curl_easy_cleanup(job->easy);
-	curl_slist_free_all(job->headers);
-	curl_slist_free_all(job->own);
+	slist_wipe_free(job->headers);
+	slist_wipe_free(job->own);
 	curl_slist_free_all(job->resolve);
 	free(job->hop_url);
 	buf_free(&job->resp.body);

@@ -46,7 +46,7 @@ void log_set_redactor(const struct redactor *r)
 	log_state.redact = r;
 }
 
-#define LOG_LINE_MAX 1024 /* bytes of a line as shown */
+#define LOG_LINE_MAX 2048 /* bytes of a line as shown: a whole msg fits */
 
 static void log_emit(enum log_level level, const char *text, size_t len)
 {

@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include "cert.h"
+#include "buf.h"
 #include "http.h"
 #include "log.h"
 #include "push.h"
+#include "redact.h"
 #include "util.h"
 
 struct run_ctx;
@@ -194,6 +196,24 @@ static void settle(struct check_state *state)
 		run_fail(run, &err);
 }
 
+/* A --dry-run line: an output edge, so through the config's redactor too. */
+static void print_dry_run(struct run_ctx *run, const char *name,
+			  const char *masked_url)
+{
+	struct buf line, shown;
+
+	buf_init(&line, 1024 * 1024);
+	buf_init(&shown, 2 * 1024 * 1024);
+	if (buf_printf(&line, "%s: GET %s\n", name, masked_url) != KP_OK ||
+	    redact_append(run->cfg->redact, &shown, buf_str(&line), line.len) != KP_OK)
+		run_fail(run, &(struct kp_err){ KP_ENOMEM, "out of memory" });
+	else
+		fwrite(buf_str(&shown), 1, shown.len, run->opts->out);
+	fflush(run->opts->out);
+	buf_free(&line);
+	buf_free(&shown);
+}
+
 /* Builds the push URL for the result and sends it (or prints it). */
 static void push_result(struct check_state *state)
 {
@@ -215,8 +235,7 @@ static void push_result(struct check_state *state)
 			run_fail(run, &(struct kp_err){ KP_ENOMEM, "out of memory" });
 			return;
 		}
-		fprintf(run->opts->out, "%s: GET %s\n", state->check->name, masked);
-		fflush(run->opts->out);
+		print_dry_run(run, state->check->name, masked);
 		free(masked);
 		state->outcome.pushed = true;
 		settle(state);

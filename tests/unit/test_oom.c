@@ -372,8 +372,12 @@ struct outcome {
 	bool pass;
 	char value[64];
 	struct kp_err reason;
+	int kuma1_rc;          /* Kuma 1.23's rule on the same result */
+	bool pass1;
+	struct kp_err reason1;
 	/* allocation count when each step ended (which step the failure hit) */
-	unsigned long after_compile, after_parse, after_eval, after_kuma;
+	unsigned long after_compile, after_parse, after_eval, after_kuma,
+		after_kuma1;
 };
 
 static char *big_doc;
@@ -398,7 +402,7 @@ static void run_case(const struct eval_case *c, struct outcome *o)
 	o->parse_status = o->parsed ? KP_OK : perr.status;
 	if (!o->parsed)
 		doc = NULL;
-	o->eval_rc = o->kuma_rc = 1; /* not run */
+	o->eval_rc = o->kuma_rc = o->kuma1_rc = 1; /* not run */
 	if (prog != NULL && doc != NULL) {
 		memset(&jerr, 0, sizeof(jerr));
 		o->eval_rc = jsonata_eval_to_json(prog, doc, &o->out, &jerr);
@@ -408,6 +412,9 @@ static void run_case(const struct eval_case *c, struct outcome *o)
 						&o->pass, o->value,
 						sizeof(o->value), &o->reason);
 		o->after_kuma = alloc_hook_count();
+		o->kuma1_rc = jsonata_kuma1_check(prog, doc, c->expected, &o->pass1,
+						  NULL, 0, &o->reason1);
+		o->after_kuma1 = alloc_hook_count();
 	}
 	json_free(doc);
 	jsonata_free(prog);
@@ -426,6 +433,7 @@ static void compare(struct tally *t, unsigned long n, const struct outcome *ok,
 	bool in_parse = hit(n, o->after_compile, o->after_parse);
 	bool in_eval = o->eval_rc != 1 && hit(n, o->after_parse, o->after_eval);
 	bool in_kuma = o->kuma_rc != 1 && hit(n, o->after_eval, o->after_kuma);
+	bool in_kuma1 = o->kuma1_rc != 1 && hit(n, o->after_kuma, o->after_kuma1);
 
 	/* Name the failing allocation within its step, too. */
 	if (in_compile)
@@ -477,6 +485,14 @@ static void compare(struct tally *t, unsigned long n, const struct outcome *ok,
 				o->reason.msg, ok->kuma_rc, ok->pass, ok->reason.msg,
 				in_kuma ? " or KP_ENOMEM" : "");
 	}
+	if ((o->kuma1_rc != ok->kuma1_rc || o->pass1 != ok->pass1 ||
+	     strcmp(o->reason1.msg, ok->reason1.msg) != 0) &&
+	    (!in_kuma1 || o->kuma1_rc != -1 || o->reason1.status != KP_ENOMEM))
+		problem(t, n, "jsonata_kuma1_check: rc %d pass %d status %d "
+			"\"%.80s\", expected rc %d pass %d \"%.80s\"%s",
+			o->kuma1_rc, o->pass1, (int)o->reason1.status,
+			o->reason1.msg, ok->kuma1_rc, ok->pass1, ok->reason1.msg,
+			in_kuma1 ? " or KP_ENOMEM" : "");
 }
 
 static void test_evaluator(void **state)

@@ -155,7 +155,7 @@ static bool path_parse(struct loader *ld, const config_setting_t *s,
 		       const char *v, bool dir)
 {
 	char *full;
-	bool ok = true;
+	bool ok = true, credential;
 
 	if (*v == '\0' || cfg_has_ctl(v)) {
 		cfg_error(ld, s, "expected a %s path, got %s",
@@ -163,7 +163,8 @@ static bool path_parse(struct loader *ld, const config_setting_t *s,
 			  *v ? "control characters" : "an empty string");
 		return false;
 	}
-	full = cfg_path(ld, v);
+	/* Under systemd, a client key in /etc/kuma-push/ is a credential. */
+	full = cfg_secret_path(ld, v, &credential);
 	if (full == NULL) {
 		cfg_nomem(ld);
 		return false;
@@ -304,7 +305,8 @@ void net_setting_parse(struct loader *ld, const config_setting_t *s, int key,
 
 static int set_string(struct loader *ld, char **dst, const char *v, bool path)
 {
-	char *copy = path ? cfg_path(ld, v) : kp_strdup(v);
+	bool credential;
+	char *copy = path ? cfg_secret_path(ld, v, &credential) : kp_strdup(v);
 
 	if (copy == NULL)
 		return -1;

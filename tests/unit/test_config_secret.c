@@ -261,7 +261,8 @@ static void test_credentials(void **state)
 	struct config *cfg;
 	const char *text =
 		HEAD "api_key_file = \"/etc/kuma-push/kp-test-webui.key\";\n"
-		     "health = { push_file = \"/etc/kuma-push/kp-test-h.token\"; };\n"
+		     "health = { push_file = \"/etc/kuma-push/kp-test-h.token\";\n"
+		     "client_key = \"/etc/kuma-push/kp-test-client.key\"; };\n"
 		     "models = { push = \"T\"; }; } );\n";
 
 	(void)state;
@@ -271,11 +272,13 @@ static void test_credentials(void **state)
 	write_file(path, "sk-SECRET-from-credential\n", 0400);
 	snprintf(path, sizeof(path), "%s/kuma-push_kp-test-h.token", creds);
 	write_file(path, "SECRET-TOKEN-C\n", 0400);
+	snprintf(path, sizeof(path), "%s/kuma-push_kp-test-client.key", creds);
+	write_file(path, "-----BEGIN PRIVATE KEY-----\n", 0400);
 
 	/* Without systemd the paths are read as they are: absent here. */
 	cfg = load(text, 0600);
 	assert_null(cfg);
-	assert_int_equal(cap.n_errors, 2);
+	assert_int_equal(cap.n_errors, 3);
 	assert_line(cap.errors[0], 3,
 		    "targets.[0].api_key_file: cannot open "
 		    "/etc/kuma-push/kp-test-webui.key: ");
@@ -289,6 +292,8 @@ static void test_credentials(void **state)
 	assert_string_equal(cfg->targets[0].api_key, "sk-SECRET-from-credential");
 	assert_string_equal(cfg->checks[0].push_url,
 			    "http://127.0.0.1:3001/api/push/SECRET-TOKEN-C");
+	/* libcurl is handed the copy of the TLS client key. */
+	assert_string_equal(cfg->checks[0].net.client_key, path);
 	config_free(cfg);
 
 	/* A file outside /etc/kuma-push/ is no credential: the error says where. */

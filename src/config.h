@@ -97,6 +97,8 @@ struct check {
 	char *prompt;                /* default "Respond with the word HEALTHY" */
 	char *expect;                /* default "HEALTHY" */
 	enum chat_match match;       /* default CHAT_MATCH_WORD */
+	bool by_model;               /* one of several chat blocks of its
+					target: named "TARGET/chat/MODEL" */
 
 	/* TIER_HTTP */
 	char *url;                   /* full URL */

@@ -514,7 +514,7 @@ struct config *cfg_build(struct loader *ld, const config_setting_t *root)
 	struct net_layer defaults, kuma;
 	const struct net_layer *layers[2] = {&defaults, &kuma};
 	const config_setting_t *targets, *checks, *s;
-	size_t nt = 0, nc = 0, i;
+	size_t nt = 0, nc = 0, slots = 0, i;
 
 	if (cfg == NULL)
 		return NULL;
@@ -537,13 +537,16 @@ struct config *cfg_build(struct loader *ld, const config_setting_t *root)
 	checks = group_list(ld, root, "checks");
 	if (targets != NULL)
 		nt = (size_t)config_setting_length(targets);
+	for (i = 0; i < nt; i++)
+		slots += cfg_target_slots(
+			config_setting_get_elem(targets, (unsigned)i));
 	if (checks != NULL)
 		nc = (size_t)config_setting_length(checks);
 	if (nt > 0 && (cfg->targets = cfg_zalloc(nt, sizeof(*cfg->targets))) ==
 			      NULL)
 		goto nomem;
 	if (nt + nc > 0 &&
-	    (cfg->checks = cfg_zalloc(3 * nt + nc, sizeof(*cfg->checks))) ==
+	    (cfg->checks = cfg_zalloc(slots + nc, sizeof(*cfg->checks))) ==
 		    NULL)
 		goto nomem;
 	for (i = 0; i < nt && !ld->nomem; i++)

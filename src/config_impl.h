@@ -172,6 +172,8 @@ char *cfg_secret_get(struct loader *ld, const config_setting_t *blk,
 void cfg_status(struct loader *ld, struct check *c, const config_setting_t *s);
 
 /* config_target.c: one target and its tier blocks into checks. */
+/* How many checks (tier blocks) the target block blk can make, at most. */
+size_t cfg_target_slots(const config_setting_t *blk);
 void cfg_target(struct loader *ld, struct config *cfg, size_t idx,
 		const config_setting_t *blk, const struct net_layer *defaults);
 

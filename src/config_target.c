@@ -130,10 +130,14 @@ static bool url_ends_in_api(const char *url)
 	return n >= 4 && strcasecmp(url + n - 4, "/api") == 0;
 }
 
+/*
+ * One tier block. A chat block of a list of several is named after its
+ * model ("webui/chat/llama3.1"), so each is a check of its own.
+ */
 static void load_tier(struct loader *ld, struct config *cfg, size_t idx,
 		      enum tier tier, const config_setting_t *blk,
 		      const struct net_layer *const *outer,
-		      enum key_state key)
+		      enum key_state key, bool by_model)
 {
 	static const char *const *const keys[] = {health_keys, models_keys,
 						  chat_keys};
@@ -166,11 +170,68 @@ static void load_tier(struct loader *ld, struct config *cfg, size_t idx,
 		load_models(ld, c, blk);
 	else if (tier == TIER_CHAT)
 		load_chat(ld, c, blk);
+	c->by_model = by_model;
+	if (by_model && c->name != NULL && c->model != NULL) {
+		size_t len = strlen(c->name) + strlen(c->model) + 2;
+		char *named = malloc(len);
+
+		if (named == NULL) {
+			cfg_nomem(ld);
+			return;
+		}
+		snprintf(named, len, "%s/%s", c->name, c->model);
+		free(c->name);
+		c->name = named;
+	}
 	if (tier != TIER_HEALTH && key == KEY_NONE)
 		cfg_error(ld, blk, "needs an API key: set api_key, "
 				   "api_key_file or api_key_env in the target");
 	if (net_compose(ld, &c->net, layers, 3) != 0)
 		cfg_nomem(ld);
+}
+
+/* chat = ( { model = "a"; ... }, { model = "b"; ... } ): one check each. */
+static void load_chat_list(struct loader *ld, struct config *cfg, size_t idx,
+			   const config_setting_t *list,
+			   const struct net_layer *const *outer,
+			   enum key_state key)
+{
+	unsigned n = (unsigned)config_setting_length(list), i;
+	size_t first = cfg->n_checks, j;
+	const struct check *c;
+
+	if (n == 0)
+		cfg_error(ld, list, "expected at least one chat block { ... }");
+	for (i = 0; i < n && !ld->nomem; i++) {
+		load_tier(ld, cfg, idx, TIER_CHAT, config_setting_get_elem(list, i),
+			  outer, key, n > 1);
+		c = &cfg->checks[cfg->n_checks - 1];
+		for (j = first; c->model != NULL && j + 1 < cfg->n_checks; j++) {
+			if (cfg->checks[j].model != NULL &&
+			    strcmp(cfg->checks[j].model, c->model) == 0) {
+				cfg_error_in(ld, config_setting_get_elem(list, i),
+					     "model", "model \"%s\" is checked "
+					     "already (at line %d)",
+					     c->model, cfg->checks[j].line);
+				break;
+			}
+		}
+	}
+}
+
+/* How many checks a target block can make, to size config.checks. */
+size_t cfg_target_slots(const config_setting_t *blk)
+{
+	const config_setting_t *chat;
+	int n;
+
+	if (!config_setting_is_group(blk))
+		return 0;
+	chat = config_setting_get_member(blk, "chat");
+	n = chat != NULL && config_setting_is_list(chat)
+		    ? config_setting_length(chat)
+		    : 1;
+	return 2 + (size_t)(n > 0 ? n : 0);
 }
 
 static void load_name(struct loader *ld, struct config *cfg, size_t idx,
@@ -231,8 +292,10 @@ void cfg_target(struct loader *ld, struct config *cfg, size_t idx,
 	before = cfg->n_checks;
 	for (i = 0; i < sizeof(tiers) / sizeof(tiers[0]) && !ld->nomem; i++) {
 		m = config_setting_get_member(blk, tier_name(tiers[i]));
-		if (m != NULL)
-			load_tier(ld, cfg, idx, tiers[i], m, outer, key);
+		if (m != NULL && tiers[i] == TIER_CHAT && config_setting_is_list(m))
+			load_chat_list(ld, cfg, idx, m, outer, key);
+		else if (m != NULL)
+			load_tier(ld, cfg, idx, tiers[i], m, outer, key, false);
 	}
 	if (cfg->n_checks == before && !ld->nomem)
 		cfg_warn(ld, blk, "no health, models or chat block: nothing "

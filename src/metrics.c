@@ -55,9 +55,11 @@ static enum kp_status append_decimal(struct buf *out, double value)
 	return buf_append_str(out, strcmp(text, "-0") == 0 ? "0" : text);
 }
 
+/* One sample; label (NULL: none) is "phase" or "kind" with its value. */
 static enum kp_status append_series(struct buf *out, const char *metric,
 				    const struct run_outcome *o,
-				    const char *phase, double value)
+				    const char *label, const char *label_value,
+				    double value)
 {
 	enum kp_status status = buf_printf(out, "%s{", metric);
 
@@ -65,13 +67,71 @@ static enum kp_status append_series(struct buf *out, const char *metric,
 		status = append_label(out, "target", o->target);
 	if (status == KP_OK)
 		status = buf_printf(out, ",tier=\"%s\"", tier_name(o->check->tier));
-	if (status == KP_OK && phase != NULL)
-		status = buf_printf(out, ",phase=\"%s\"", phase);
+	/* One of several chat blocks of a target: its name tells them apart. */
+	if (status == KP_OK && o->check->by_model)
+		status = buf_append_str(out, ",");
+	if (status == KP_OK && o->check->by_model)
+		status = append_label(out, "check", o->check->name);
+	if (status == KP_OK && label != NULL)
+		status = buf_printf(out, ",%s=\"%s\"", label, label_value);
 	if (status == KP_OK)
 		status = buf_append_str(out, "} ");
 	if (status == KP_OK)
 		status = append_decimal(out, value);
 	return status == KP_OK ? buf_append_str(out, "\n") : status;
+}
+
+/*
+ * One family of chat figures (token counts or rates) by kind, for the
+ * chat checks whose reply carried them; nothing when none did.
+ */
+static enum kp_status chat_family(struct buf *out, const struct run_outcome *outcomes,
+				  size_t n, const char *metric, const char *help,
+				  const char *const kinds[], size_t n_kinds, bool rates)
+{
+	enum kp_status status = KP_OK;
+	bool any = false;
+	size_t i, k;
+
+	for (i = 0; status == KP_OK && i < n; i++) {
+		const struct chat_figures *f = &outcomes[i].result.chat;
+		const double counts[] = { f->prompt_tokens, f->completion_tokens,
+					  f->total_tokens };
+		const double per_s[] = { f->tokens_per_s, f->prompt_tokens_per_s };
+		const double *v = rates ? per_s : counts;
+
+		if (outcomes[i].check == NULL || !f->known)
+			continue;
+		for (k = 0; status == KP_OK && k < n_kinds; k++) {
+			if (v[k] < 0)
+				continue;
+			if (!any)
+				status = buf_printf(out, "# HELP %s %s\n# TYPE %s gauge\n",
+						    metric, help, metric);
+			any = true;
+			if (status == KP_OK)
+				status = append_series(out, metric, &outcomes[i], "kind",
+						       kinds[k], v[k]);
+		}
+	}
+	return status;
+}
+
+static enum kp_status chat_series(struct buf *out, const struct run_outcome *outcomes,
+				  size_t n)
+{
+	static const char *const counts[] = { "prompt", "completion", "total" };
+	static const char *const rates[] = { "response", "prompt" };
+	enum kp_status status;
+
+	status = chat_family(out, outcomes, n, "kuma_push_chat_tokens",
+			     "Tokens of the last chat reply, as its usage reported them.",
+			     counts, 3, false);
+	if (status == KP_OK)
+		status = chat_family(out, outcomes, n, "kuma_push_chat_tokens_per_second",
+				     "Generation (response) and prompt rates of the last chat reply, as Ollama reported them.",
+				     rates, 2, true);
+	return status;
 }
 
 /* Certificate ends, per check (named as in the config) that saw one. */
@@ -116,7 +176,7 @@ enum kp_status metrics_render(struct buf *out, const struct run_outcome *outcome
 	for (i = 0; status == KP_OK && i < n; i++)
 		if (outcomes[i].check != NULL)
 			status = append_series(out, "kuma_push_up", &outcomes[i], NULL,
-					       outcomes[i].result.up ? 1 : 0);
+					       NULL, outcomes[i].result.up ? 1 : 0);
 	if (status == KP_OK)
 		status = buf_append_str(out,
 			"# HELP kuma_push_duration_seconds Time from the start of the last check request to the end of each phase.\n"
@@ -132,8 +192,11 @@ enum kp_status metrics_render(struct buf *out, const struct run_outcome *outcome
 			continue;
 		for (p = 0; status == KP_OK && p < 5; p++)
 			status = append_series(out, "kuma_push_duration_seconds",
-					       &outcomes[i], phases[p], values[p] / 1000.0);
+					       &outcomes[i], "phase", phases[p],
+					       values[p] / 1000.0);
 	}
+	if (status == KP_OK)
+		status = chat_series(out, outcomes, n);
 	if (status == KP_OK)
 		status = tls_series(out, outcomes, n);
 	if (status == KP_OK)

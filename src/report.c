@@ -62,6 +62,59 @@ static enum kp_status json_thresholds(struct buf *out, const struct check_result
 	return status == KP_OK ? json_write_string(out, r->real_msg) : status;
 }
 
+/*
+ * The tier part of a check's name, as -v shows it after the target:
+ * "chat", or "chat/llama3.1" for one of several chat blocks.
+ */
+static const char *shown_tier(const struct run_outcome *o)
+{
+	size_t n = strlen(o->target);
+	const char *name = o->check->name;
+
+	if (o->check->tier != TIER_HTTP && name != NULL &&
+	    strncmp(name, o->target, n) == 0 && name[n] == '/')
+		return name + n + 1;
+	return tier_name(o->check->tier);
+}
+
+/* A count or rate the reply carried, or "N/A". */
+static enum kp_status json_figure(struct buf *out, const char *key, double v)
+{
+	if (v < 0)
+		return buf_printf(out, ",\"%s\":\"N/A\"", key);
+	if (v < 1e15 && (double)(long long)v == v)
+		return buf_printf(out, ",\"%s\":%lld", key, (long long)v);
+	return buf_printf(out, ",\"%s\":%.3f", key, v);
+}
+
+/* The chat tier's figures: what the reply said about itself. */
+static enum kp_status json_chat(struct buf *out, const struct run_outcome *o)
+{
+	const struct chat_figures *f = &o->result.chat;
+	enum kp_status status = buf_append_str(out, ",\"chat\":{\"model\":");
+	char model[CHECK_MSG_MAX];
+
+	kp_sanitize_chars(model, sizeof(model), o->check->model, PUSH_MSG_MAX);
+	if (status == KP_OK)
+		status = json_write_string(out, model);
+	if (status == KP_OK)
+		status = buf_printf(out, ",\"streamed\":%s",
+				    f->streamed ? "true" : "false");
+	if (status == KP_OK)
+		status = json_figure(out, "prompt_tokens", f->known ? f->prompt_tokens : -1);
+	if (status == KP_OK)
+		status = json_figure(out, "completion_tokens",
+				     f->known ? f->completion_tokens : -1);
+	if (status == KP_OK)
+		status = json_figure(out, "total_tokens", f->known ? f->total_tokens : -1);
+	if (status == KP_OK)
+		status = json_figure(out, "tokens_per_s", f->known ? f->tokens_per_s : -1);
+	if (status == KP_OK)
+		status = json_figure(out, "prompt_tokens_per_s",
+				     f->known ? f->prompt_tokens_per_s : -1);
+	return status == KP_OK ? buf_append_str(out, "}") : status;
+}
+
 enum kp_status report_json(struct buf *out, const struct run_outcome *o)
 {
 	const struct check_result *r = &o->result;
@@ -71,6 +124,11 @@ enum kp_status report_json(struct buf *out, const struct run_outcome *o)
 	/* Names from the config may be any bytes: valid UTF-8 out, as msg. */
 	kp_sanitize_chars(target, sizeof(target), o->target, PUSH_MSG_MAX);
 
+	if (status == KP_OK)
+		status = json_write_string(out, target);
+	if (status == KP_OK)
+		status = buf_append_str(out, ",\"check\":");
+	kp_sanitize_chars(target, sizeof(target), o->check->name, PUSH_MSG_MAX);
 	if (status == KP_OK)
 		status = json_write_string(out, target);
 	if (status == KP_OK)
@@ -99,6 +157,8 @@ enum kp_status report_json(struct buf *out, const struct run_outcome *o)
 				   : json_write_string(out, o->push_error);
 	if (status == KP_OK)
 		status = json_thresholds(out, r);
+	if (status == KP_OK && o->check->tier == TIER_CHAT)
+		status = json_chat(out, o);
 	return status == KP_OK ? buf_append_str(out, "}") : status;
 }
 
@@ -120,16 +180,16 @@ void reporter_outcome(void *ctx, const struct run_outcome *o)
 	struct buf line, shown;
 
 	if (r->ping_ms >= 0)
-		log_info("%s %s %s %ld ms: %s", o->target, tier_name(o->check->tier),
+		log_info("%s %s %s %ld ms: %s", o->target, shown_tier(o),
 			 r->up ? "up" : "down", r->ping_ms, r->msg);
 	else
-		log_info("%s %s %s - ms: %s", o->target, tier_name(o->check->tier),
+		log_info("%s %s %s - ms: %s", o->target, shown_tier(o),
 			 r->up ? "up" : "down", r->msg);
 	/* -vv: where the time went, for a check that made a request. */
 	if (r->timings.total_ms > 0)
 		log_debug("%s %s timings from the request's start: dns %.1f ms, "
 			  "connect %.1f ms, tls %.1f ms, first byte %.1f ms, total %.1f ms",
-			  o->target, tier_name(o->check->tier), r->timings.dns_ms,
+			  o->target, shown_tier(o), r->timings.dns_ms,
 			  r->timings.connect_ms, r->timings.tls_ms,
 			  r->timings.first_byte_ms, r->timings.total_ms);
 	if (rep->json_out != NULL) {

@@ -44,6 +44,7 @@ static void checks_init(void)
 		checks[i].name = "fuzz";
 		checks[i].target = 0;
 		checks[i].push_url = "http://kuma.invalid/api/push/FUZZTOKEN";
+		checks[i].net.max_body_bytes = 1 << 16; /* streamed replies' cap */
 	}
 	checks[0].tier = TIER_HEALTH;
 	checks[1].tier = TIER_MODELS;

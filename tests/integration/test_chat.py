@@ -10,7 +10,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kp_harness import (EXIT_CONFIG, EXIT_OK, KPTestCase,  # noqa: E402
-                        mask, write_file)
+                        mask, token, write_file)
 
 
 class ChatVerdict(KPTestCase):
@@ -98,6 +98,98 @@ class ChatStream(KPTestCase):
         self.assert_down(res, tok, msg_re=r"max_body")
 
 
+class ChatModels(KPTestCase):
+    """chat may be a list of blocks: one check per model."""
+
+    def two_models(self, mode="secondwrong"):
+        t, tok = self.target("webui", mode, tiers=("health",))
+        toks = [token("CHAT"), token("CHAT")]
+        t["chat"] = [{"push": toks[0], "model": "llama3.2:3b"},
+                     {"push": toks[1], "model": "qwen2.5:7b-instruct",
+                      "timeout": 3.0}]
+        return t, tok, toks
+
+    def test_each_model_is_its_own_check(self):
+        t, tok, toks = self.two_models()
+        prom = os.path.join(self.tmp, "kp.prom")
+        res = self.kp("-v", "--json", config=self.config([t], metrics_file=prom))
+        self.assert_rc(res, EXIT_OK)
+        self.assert_up(res, tok["health"], msg="OK")
+        self.assert_up(res, toks[0], msg="OK (50 tok/s)")
+        p = self.assert_down(res, toks[1])
+        self.assertEqual(p["msg"], 'reply lacks HEALTHY: "Hello! How can I '
+                         'help you today?"')
+        asked = sorted(json.loads(r["body"])["model"] for r in res.owui
+                       if r["endpoint"] == "chat")
+        self.assertEqual(asked, ["llama3.2:3b", "qwen2.5:7b-instruct"])
+        # named target/chat/MODEL in -v, --json and the metrics
+        self.assertRegex(res.stderr, r"(?m)^.*webui chat/llama3\.2:3b up \d+ ms: "
+                         r"OK \(50 tok/s\)$")
+        self.assertRegex(res.stderr, r"(?m)^.*webui chat/qwen2\.5:7b-instruct down ")
+        objs = {o["check"]: o for o in map(json.loads, res.stdout.splitlines())}
+        self.assertEqual(sorted(objs), ["webui/chat/llama3.2:3b",
+                                        "webui/chat/qwen2.5:7b-instruct",
+                                        "webui/health"])
+        good = objs["webui/chat/llama3.2:3b"]
+        self.assertEqual((good["tier"], good["status"]), ("chat", "up"))
+        self.assertEqual(good["chat"], {
+            "model": "llama3.2:3b", "streamed": False, "prompt_tokens": 33,
+            "completion_tokens": 3, "total_tokens": 36, "tokens_per_s": 50,
+            "prompt_tokens_per_s": 825})
+        self.assertNotIn("chat", objs["webui/health"])
+        with open(prom, encoding="utf-8") as f:
+            text = f.read()
+        for line in (
+                'kuma_push_up{target="webui",tier="chat",'
+                'check="webui/chat/llama3.2:3b"} 1',
+                'kuma_push_up{target="webui",tier="chat",'
+                'check="webui/chat/qwen2.5:7b-instruct"} 0',
+                'kuma_push_chat_tokens{target="webui",tier="chat",'
+                'check="webui/chat/llama3.2:3b",kind="completion"} 3',
+                'kuma_push_chat_tokens_per_second{target="webui",tier="chat",'
+                'check="webui/chat/llama3.2:3b",kind="response"} 50'):
+            self.assertIn(line + "\n", text)
+
+    def test_one_block_in_a_list_keeps_its_name(self):
+        t, tok = self.target("webui", "ok", tiers=("health",))
+        chat = token("CHAT")
+        t["chat"] = [{"push": chat, "model": "llama3.2:3b"}]
+        res = self.kp("--json", config=self.config([t]))
+        self.assert_rc(res, EXIT_OK)
+        self.assert_up(res, chat, msg="OK (50 tok/s)")
+        checks = sorted(json.loads(ln)["check"] for ln in res.stdout.splitlines())
+        self.assertEqual(checks, ["webui/chat", "webui/health"])
+
+    def test_unknown_second_model_is_down_alone(self):
+        t, tok, toks = self.two_models("ok")
+        t["chat"][1]["model"] = "no-such-model"
+        res = self.kp(config=self.config([t]))
+        self.assert_rc(res, EXIT_OK)
+        self.assert_up(res, toks[0], msg="OK (50 tok/s)")
+        self.assert_down(res, toks[1], msg_re=r"^HTTP 400: Model not found")
+
+    def test_streamed_figures_in_json(self):
+        t, tok = self.target("webui", "stream", tiers=("chat",))
+        res = self.kp("--json", config=self.config([t]))
+        self.assert_rc(res, EXIT_OK)
+        o = json.loads(res.stdout)
+        self.assertEqual(o["check"], "webui/chat")
+        self.assertEqual(o["chat"]["streamed"], True)
+        self.assertEqual(o["chat"]["tokens_per_s"], 50)
+        self.assertGreater(o["timings"]["first_byte_ms"], 0)
+        self.assertLessEqual(o["timings"]["first_byte_ms"], o["timings"]["total_ms"])
+
+    def test_figures_absent_are_na(self):
+        t, tok = self.target("webui", "openai", tiers={
+            "chat": {"model": "gpt-4o-mini"}})
+        res = self.kp("--json", config=self.config([t]))
+        self.assert_rc(res, EXIT_OK)
+        o = json.loads(res.stdout)
+        self.assertEqual(o["msg"], "OK")
+        self.assertEqual(o["chat"]["completion_tokens"], 2)
+        self.assertEqual(o["chat"]["tokens_per_s"], "N/A")
+
+
 class ChatConfig(KPTestCase):
     def write(self, text):
         return write_file(os.path.join(self.tmp, "kp.conf"), text)
@@ -122,6 +214,30 @@ class ChatConfig(KPTestCase):
         self.assert_config_error('match = "regex";', "chat.match",
                                  'unknown match "regex"')
         self.assert_config_error('match = 1;', "chat.match")
+
+    def test_bad_chat_lists(self):
+        path = self.write(
+            'kuma = { url = "http://127.0.0.1:9"; };\n'                  # 1
+            'lock_file = "%s";\n'                                        # 2
+            'targets = ( { name = "webui"; url = "http://127.0.0.1:9";\n'  # 3
+            '  api_key = "sk-test-cfg";\n'                                # 4
+            '  chat = ( { push = "tokCHATcfg2"; model = "a"; },\n'       # 5
+            '           { push = "tokCHATcfg3"; model = "a"; },\n'       # 6
+            '           "b" ); },\n'                                      # 7
+            '  { name = "w2"; url = "http://127.0.0.1:9";\n'             # 8
+            '    api_key = "sk-test-cfg"; chat = ( ); } );\n'            # 9
+            % self.lock_file)
+        res = self.kp("-n", config=path)
+        self.assert_rc(res, EXIT_CONFIG)
+        for line, words in ((6, ('chat.[1].model', 'model "a" is checked '
+                                 'already (at line 5)')),
+                            (7, ("chat.[2]", "expected a group")),
+                            (9, ("targets.[1].chat", "at least one"))):
+            hits = [ln for ln in res.stderr.splitlines()
+                    if "%s:%d:" % (path, line) in ln]
+            self.assertTrue(hits, "line %d\n%s" % (line, mask(res.describe())))
+            for w in words:
+                self.assertIn(w, " ".join(hits))
 
     def test_expect_holding_the_prompt(self):
         self.assert_config_error('prompt = "HEALTHY";', "chat.prompt",

@@ -28,10 +28,11 @@ class Json(KPTestCase):
                                    "not pass (comparing false == true)"),
                                   ("chat", "up", "OK (50 tok/s)")):
             o = objs[tier]
-            self.assertEqual(sorted(o), ["cert_not_after", "http_code", "msg",
-                                         "ping_ms", "push_error", "pushed",
-                                         "real_msg", "real_status", "status",
-                                         "target", "tier", "timings"])
+            self.assertEqual(sorted(o), sorted(
+                ["cert_not_after", "check", "http_code", "msg", "ping_ms",
+                 "push_error", "pushed", "real_msg", "real_status", "status",
+                 "target", "tier", "timings"] + (["chat"] if tier == "chat" else [])))
+            self.assertEqual(o["check"], "webui/" + tier)
             self.assertEqual((o["cert_not_after"], o["real_status"],
                               o["real_msg"]), (None, None, None))
             self.assertEqual((o["target"], o["status"], o["msg"], o["http_code"],

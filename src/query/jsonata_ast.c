@@ -238,8 +238,28 @@ static int check_regex(struct parser *p, struct jn *n)
 	return 0;
 }
 
+/* The first regular expression literal in the tree n, or NULL. */
+static const struct jn *find_regex(const struct jn *n)
+{
+	const struct jn *r = NULL;
+
+	if (n == NULL)
+		return NULL;
+	if (n->type == JN_REGEX)
+		return n;
+	for (int i = 0; r == NULL && i < n->nkids; i++)
+		r = find_regex(n->kids[i]);
+	for (int i = 0; r == NULL && i < n->npreds; i++)
+		r = find_regex(n->preds[i]);
+	for (int i = 0; r == NULL && i < n->nstages; i++)
+		r = find_regex(n->stages[i]);
+	return r != NULL ? r : find_regex(n->callee);
+}
+
 int ast_subset(struct parser *p, struct jn *n)
 {
+	const struct jn *re;
+
 	if (check_list(p, n->preds, n->npreds) != 0)
 		return -1;
 	switch (n->type) {
@@ -255,6 +275,12 @@ int ast_subset(struct parser *p, struct jn *n)
 		return ast_subset(p, n->callee);
 	case JN_REGEX:
 		return check_regex(p, n);
+	case JN_COND:
+		/* jsonata 2.1.1 copies the left side of ?: and ?? through JSON, which turns a regex into {} */
+		if (n->op != 0 && (re = find_regex(n->kids[0])) != NULL)
+			return outside_at(p, re->start,
+					  "a regular expression on the left of \"?:\" or \"??\" (jsonata 2.1.1 copies it broken)");
+		return check_list(p, n->kids, n->nkids);
 	case JN_VAR:
 		if (n->len == 0) {
 			n->type = JN_CTX;

@@ -96,6 +96,9 @@ static int contains(struct ev *e, int pos, const struct jv *a, struct jv *out)
 
 	if (jv_str(e, &a[0], &mt.s, &mt.len) != 0)
 		return -1;
+	if (a[1].kind == JV_UNDEF) /* jsonata 2.1.1 crashes here; refuse clearly */
+		return jn_error(e->err, "T0410", pos,
+				"Argument 2 of function \"contains\" does not match function signature");
 	if (a[1].kind == JV_STR) {
 		if (jv_str(e, &a[1], &t, &tl) != 0)
 			return -1;

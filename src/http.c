@@ -260,6 +260,13 @@ static void job_collect_info(struct http_job *job)
 	size_t i;
 
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &resp->status);
+	/* A redirect we did not follow: its target is the news to report. */
+	resp->location[0] = '\0';
+	if (resp->status >= 300 && resp->status < 400 &&
+	    curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &type) == CURLE_OK &&
+	    type != NULL)
+		snprintf(resp->location, sizeof(resp->location), "%s", type);
+	type = NULL;
 	if (curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK &&
 	    type != NULL) {
 		for (i = 0; type[i] != '\0' && type[i] != ';' &&

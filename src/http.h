@@ -55,6 +55,7 @@ struct http_response {
 	struct buf body;           /* capped at net->max_body_bytes */
 	enum http_failure failure;
 	char error[256];           /* one clean line when failure != NONE */
+	char location[512];        /* a 3xx's Location, absolute; "" otherwise */
 	struct http_timings timings;
 	int64_t cert_not_after;    /* earliest notAfter of the peer's chain
 				      (Unix s); 0: no TLS, or not known */

@@ -304,3 +304,18 @@ enum push_verdict push_judge(long http_status, const char *content_type,
 		 http_status, type);
 	return PUSH_REJECTED;
 }
+
+void push_redirect_why(long http_status, const char *location, char *why,
+		       size_t why_size)
+{
+	char *masked = location != NULL && *location ? push_mask(location) : NULL;
+
+	/* kuma.url is what people copy from the browser: often http:// behind
+	 * a proxy that moves everything to https://. */
+	snprintf(why, why_size,
+		 "Kuma redirects the push (HTTP %ld) to %s: use that address in "
+		 "kuma.url or push, or set follow_redirects = true in the kuma "
+		 "block (follow_redirects applies to kuma too)",
+		 http_status, masked != NULL ? masked : "no Location");
+	free(masked);
+}

@@ -49,6 +49,14 @@ enum push_verdict {
 };
 
 /*
+ * Kuma's push answered with a redirect to location (absolute): why
+ * receives where it points (token masked) and what to change. NULL
+ * location: none was given.
+ */
+void push_redirect_why(long http_status, const char *location, char *why,
+		       size_t why_size);
+
+/*
  * Judges Kuma's answer to a push: HTTP status and body. why receives a
  * one-line reason for anything but PUSH_ACCEPTED ("Kuma said: Monitor not
  * found or not active.", "HTTP 502", "not a Kuma push endpoint (200

@@ -124,6 +124,20 @@ static uint64_t backoff_ms(const struct net_opts *net, int attempts_made)
 	return (uint64_t)(net->retry_delay_s * 1000.0) << (attempts_made - 1);
 }
 
+/*
+ * Names the config line of the check and its push URL (token masked):
+ * with a dozen monitors, the reason alone does not say which to fix.
+ */
+static void push_failed_log(const struct config *cfg, const struct check *check,
+			    const char *why)
+{
+	char *masked = push_mask(check->push_url);
+
+	log_err("%s:%d: %s: push to Kuma failed: %s (push URL %s)", cfg->path,
+		check->line, check->name, why, masked != NULL ? masked : "***");
+	free(masked);
+}
+
 static void on_check_done(void *ctx, struct http_response *resp);
 static void on_push_done(void *ctx, struct http_response *resp);
 static void start_cycle(struct check_state *state);
@@ -356,6 +370,9 @@ static void on_push_done(void *ctx, struct http_response *resp)
 		verdict = push_judge(resp->status, resp->content_type,
 				     buf_str(&resp->body), resp->body.len,
 				     outcome->push_error, sizeof(outcome->push_error));
+		if (verdict == PUSH_WRONG_URL && resp->status >= 300 && resp->status < 400)
+			push_redirect_why(resp->status, resp->location, outcome->push_error,
+					  sizeof(outcome->push_error));
 	}
 	if (verdict == PUSH_ACCEPTED) {
 		outcome->pushed = true;
@@ -374,8 +391,7 @@ static void on_push_done(void *ctx, struct http_response *resp)
 			return;
 		}
 	}
-	log_err("%s: push to Kuma failed: %s", state->check->name,
-		outcome->push_error);
+	push_failed_log(run->cfg, state->check, outcome->push_error);
 	settle(state);
 }
 

@@ -64,7 +64,8 @@ Uptime Kuma: GET /api/push/<token>?status=&msg=&ping= answers 200
 {"ok":true}. Token prefixes: notfound (404 {"ok":false,...}), err500 (500),
 flaky (503 the first time per token, then ok), html (200 text/html), hang
 (never answers), slow<N>ms (answers after N ms), ratelimit (429 the first
-time per token), bighdr (a 1 MiB header line), okfalse (200 {"ok":false,...}). Each push record has "violations": what the agent must
+time per token), bighdr (a 1 MiB header line), okfalse (200 {"ok":false,...}),
+moved (301 to the same push with the prefix "ok" instead). Each push record has "violations": what the agent must
 never do (POST, trailing slash, a repeated or unknown parameter, status not
 exactly up|down, ping not an integer >= 1, msg longer than 250 characters
 or with control characters, an Authorization header).
@@ -495,6 +496,12 @@ class Handler(BaseHTTPRequestHandler):
                 return None
         if token.startswith("bighdr"):
             return self.send_big_header(owui=False)
+        if token.startswith("moved"):  # a proxy in front of Kuma moved it
+            query = urlsplit(self.path).query
+            where = "http://%s/api/push/ok%s?%s" % (
+                self.headers.get("Host", "127.0.0.1"), token[5:], query)
+            return self.send(301, "text/html; charset=utf-8", b"Moved",
+                             owui=False, extra_headers=[("Location", where)])
         if token.startswith("okfalse"):
             return self.send(200, json_ct, compact(
                 {"ok": False, "msg": "Duplicate heartbeat"}), owui=False)

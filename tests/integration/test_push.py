@@ -233,5 +233,46 @@ class KumaAnswers(KPTestCase):
         self.assert_up(res, tok["chat"], msg="OK (50 tok/s)")
 
 
+class PushFailureReport(KPTestCase):
+    """A failed push names its config line and push URL (masked); a
+    redirect from Kuma shows where it points and what to set."""
+
+    def health_line(self, conf):
+        """The line of the health block, as -n would name it."""
+        with open(conf, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        return next(i + 1 for i, ln in enumerate(lines)
+                    if ln.strip().startswith("health"))
+
+    def test_failure_names_config_line_and_masked_url(self):
+        bad = token("notfound")
+        t, _ = self.target("webui", "ok", tiers={"health": {"push": bad}})
+        conf = self.config([t])
+        res = self.kp(config=conf)
+        self.assert_rc(res, EXIT_UNAVAILABLE)
+        self.assertIn("%s:%d: webui/health: push to Kuma failed: Kuma refused "
+                      "the push (HTTP 404): Monitor not found or not active. "
+                      "(push URL %s/api/push/***)"
+                      % (conf, self.health_line(conf), self.fake.base),
+                      res.stderr)
+
+    def test_redirect_shows_location_and_follow_redirects(self):
+        moved = token("moved")
+        t, _ = self.target("webui", "ok", tiers={"health": {"push": moved}})
+        conf = self.config([t])
+        res = self.kp(config=conf)
+        self.assert_rc(res, EXIT_UNAVAILABLE)
+        self.assertIn("webui/health: push to Kuma failed: Kuma redirects the "
+                      "push (HTTP 301) to %s/api/push/***?status=up&msg=OK&ping="
+                      % self.fake.base, res.stderr)
+        self.assertIn("follow_redirects = true in the kuma block "
+                      "(follow_redirects applies to kuma too)", res.stderr)
+        # and so it does: the push then lands where Kuma pointed
+        res = self.kp(config=self.config([t], kuma={"follow_redirects": True}))
+        self.assert_rc(res, EXIT_OK)
+        self.assertEqual(len([r for r in res.kuma
+                              if r["token"] == "ok" + moved[5:]]), 1)
+
+
 if __name__ == "__main__":
     unittest.main()

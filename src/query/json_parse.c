@@ -58,21 +58,28 @@ struct jp {
 	jsmntok_t win[JP_WINDOW];
 };
 
-static int emit(struct jp *p, uint32_t a, uint32_t b)
+static int grow(struct jp *p)
 {
-	if (p->ntok == p->cap) {
-		size_t cap = p->cap * 2;
-		struct json_tok *grown;
+	size_t cap = p->cap * 2;
+	struct json_tok *grown;
 
-		if (p->cap >= JSON_MAX_TOKENS)
-			return JP_BIG;
-		if (cap > JSON_MAX_TOKENS)
-			cap = JSON_MAX_TOKENS;
-		if ((grown = realloc(p->tok, cap * sizeof(*grown))) == NULL)
-			return JP_NOMEM;
-		p->tok = grown;
-		p->cap = cap;
-	}
+	if (p->cap >= JSON_MAX_TOKENS)
+		return JP_BIG;
+	if (cap > JSON_MAX_TOKENS)
+		cap = JSON_MAX_TOKENS;
+	if ((grown = realloc(p->tok, cap * sizeof(*grown))) == NULL)
+		return JP_NOMEM;
+	p->tok = grown;
+	p->cap = cap;
+	return JP_OK;
+}
+
+static inline int emit(struct jp *p, uint32_t a, uint32_t b)
+{
+	int rc;
+
+	if (p->ntok == p->cap && (rc = grow(p)) != JP_OK)
+		return rc;
 	p->tok[p->ntok].a = a;
 	p->tok[p->ntok].b = b;
 	p->ntok++;
@@ -119,7 +126,7 @@ static int close_container(struct jp *p, bool object)
 }
 
 /* The bytes between tokens: white space, ',' ':' and closing brackets. */
-static int gap(struct jp *p, size_t to)
+static int gap_slow(struct jp *p, size_t to)
 {
 	for (size_t i = p->cursor; i < to; i++) {
 		unsigned char c = (unsigned char)p->text[i];
@@ -149,6 +156,26 @@ static int gap(struct jp *p, size_t to)
 	}
 	p->cursor = to;
 	return JP_OK;
+}
+
+/* Most gaps are one separator: that case without the loop. */
+static inline int gap(struct jp *p, size_t to)
+{
+	if (p->cursor + 1 == to) {
+		char c = p->text[p->cursor];
+
+		if (c == ':' && p->state == ST_COLON) {
+			p->state = ST_VALUE;
+			p->cursor = to;
+			return JP_OK;
+		}
+		if (c == ',' && p->state == ST_AFTER && p->depth > 0) {
+			p->state = p->frame[p->depth - 1].object ? ST_KEY : ST_VALUE;
+			p->cursor = to;
+			return JP_OK;
+		}
+	}
+	return p->cursor == to ? JP_OK : gap_slow(p, to);
 }
 
 static bool expects_value(const struct jp *p)

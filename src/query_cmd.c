@@ -1,7 +1,14 @@
-/* query_cmd.c: "kuma-push query EXPR [FILE]": evaluates one expression on one document. */
+/*
+ * query_cmd.c: "kuma-push query [--kuma1] [--expected V [--operator OP]]
+ * EXPR [FILE]": evaluates one expression on one document, or with
+ * --expected prints the verdict Uptime Kuma would give ("UP value" or
+ * "DOWN reason", exit 0 or 1): 2.x's comparison by operator, or with
+ * --kuma1 the 1.23 rule (String(result) === expected).
+ */
 #include "query_cmd.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +30,8 @@ enum {
 
 static void usage(void)
 {
-	fputs("usage: kuma-push query EXPR [FILE]\n", stderr);
+	fputs("usage: kuma-push query [--kuma1] [--expected VALUE [--operator OP]] [--] EXPR [FILE]\n"
+	      "  OP: == (default), !=, <, <=, >, >=, contains (not with --kuma1)\n", stderr);
 }
 
 /* Reads all of fp into b; returns 0, or the exit status with a message printed. */
@@ -75,7 +83,40 @@ static int print_error(const struct jsonata_err *jerr)
 	return strcmp(jerr->code, "K0003") == 0 ? EX_OSERR : EX_DATAERR;
 }
 
-static int evaluate(const char *expr, const struct buf *input)
+struct verdict_opts {
+	const char *expected; /* NULL: print the result */
+	bool kuma1;
+	enum jsonata_op op;
+};
+
+/* Kuma's verdict: "UP value" (exit 0) or "DOWN reason" (exit 1). */
+static int verdict(const struct jsonata_prog *prog, const struct json_doc *doc,
+		   const struct verdict_opts *o)
+{
+	struct kp_err reason = { KP_OK, "" };
+	char value[512] = "";
+	bool pass = false;
+	int rc;
+
+	if (o->kuma1)
+		rc = jsonata_kuma1_check(prog, doc, o->expected, &pass, value, sizeof(value), &reason);
+	else
+		rc = jsonata_kuma_check(prog, doc, o->expected, o->op, &pass, value, sizeof(value),
+					&reason);
+	if (rc != 0) {
+		fprintf(stderr, "kuma-push: query: out of memory\n");
+		return EX_OSERR;
+	}
+	if (pass) {
+		printf("UP %s\n", value);
+		return EX_OK;
+	}
+	printf("DOWN %s\n", reason.msg);
+	return 1;
+}
+
+static int evaluate(const char *expr, const struct buf *input,
+		    const struct verdict_opts *o)
 {
 	struct jsonata_err jerr = { "", 0, "" };
 	struct jsonata_prog *prog;
@@ -96,6 +137,12 @@ static int evaluate(const char *expr, const struct buf *input)
 		printf("ERROR J0001 %s\n", err.msg);
 		return EX_DATAERR;
 	}
+	if (o->expected != NULL) {
+		rc = verdict(prog, doc, o);
+		json_free(doc);
+		jsonata_free(prog);
+		return rc;
+	}
 	buf_init(&out, QUERY_MAX_OUTPUT);
 	if (jsonata_eval_to_json(prog, doc, &out, &jerr) != 0) {
 		rc = print_error(&jerr);
@@ -112,10 +159,29 @@ static int evaluate(const char *expr, const struct buf *input)
 
 int query_main(int argc, char **argv)
 {
-	const char *expr, *path = NULL;
+	const char *expr, *path = NULL, *op = NULL;
+	struct verdict_opts o = { NULL, false, JSONATA_OP_EQ };
 	struct buf input;
 	int i = 1, rc;
 
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "--kuma1") == 0) {
+			o.kuma1 = true;
+		} else if ((strcmp(argv[i], "--expected") == 0 ||
+			    strcmp(argv[i], "--operator") == 0) && i + 1 < argc) {
+			*(argv[i][2] == 'e' ? &o.expected : &op) = argv[i + 1];
+			i++;
+		} else {
+			break;
+		}
+	}
+	if ((op != NULL && (o.kuma1 || !jsonata_op_parse(op, &o.op))) ||
+	    ((o.kuma1 || op != NULL) && o.expected == NULL)) {
+		if (op != NULL && !o.kuma1 && o.expected != NULL)
+			fprintf(stderr, "kuma-push: query: unknown operator \"%s\"\n", op);
+		usage();
+		return EX_USAGE;
+	}
 	if (i < argc && strcmp(argv[i], "--") == 0)
 		i++;
 	if (argc - i < 1 || argc - i > 2) {
@@ -128,7 +194,7 @@ int query_main(int argc, char **argv)
 	buf_init(&input, QUERY_MAX_INPUT);
 	rc = load_input(path, &input);
 	if (rc == EX_OK)
-		rc = evaluate(expr, &input);
+		rc = evaluate(expr, &input, &o);
 	buf_free(&input);
 	if (fflush(stdout) != 0 && rc == EX_OK)
 		rc = EX_OSERR;

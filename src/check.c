@@ -260,7 +260,7 @@ void check_snippet(const struct check *check, const struct http_response *resp,
  * {"detail": [{"msg": ...}]}, or a provider's {"error": {"message": ...}}.
  * NULL when the body has none (or on OOM: then the snippet is used).
  */
-char *check_error_reason(const struct json_doc *doc)
+static char *error_reason(const struct json_doc *doc)
 {
 	int detail = json_get(doc, 0, "detail");
 	int error = json_get(doc, 0, "error");
@@ -287,7 +287,7 @@ static void judge_http_error(const struct check *check,
 
 	if (json_parse(buf_str(&resp->body), resp->body.len, &doc, NULL) == 0 &&
 	    json_type(doc, 0) == JSON_OBJECT) {
-		reason = check_error_reason(doc);
+		reason = error_reason(doc);
 		/* Open WebUI's own 401 ({"detail"}, not a provider's {"error"})
 		 * to our key says "Your session has expired ...": a newcomer
 		 * does not read that as "wrong API key". ("Not authenticated"

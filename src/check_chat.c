@@ -16,6 +16,8 @@
 #include "util.h"
 
 #define QUOTE_CHARS 120 /* characters of the reply quoted in a msg */
+/* Bytes of a reply masked for its quote: a msg shows far fewer. */
+#define QUOTE_MAX_BYTES (64 * 1024)
 
 char *check_chat_body(const struct check *check)
 {
@@ -95,7 +97,8 @@ static void judge_text(const struct check *check, char *text, size_t len,
 	} else if (!chat_says(text, len, check->expect, check->match)) {
 		/* Cut by characters after masking: never half a character,
 		 * nor the start of a secret the reply echoes. */
-		check_quote(check, text, len, QUOTE_CHARS, start, sizeof(start));
+		check_quote(check, text, len < QUOTE_MAX_BYTES ? len : QUOTE_MAX_BYTES,
+			    QUOTE_CHARS, start, sizeof(start));
 		check_verdict(result, false, "reply lacks %s: \"%s\"",
 			      check->expect, start);
 	} else if (rate >= 0) {
@@ -119,23 +122,51 @@ struct stream {
 	struct kp_err *err;        /* OOM */
 };
 
-/* An error a stream carries: {"error": {...}} or {"detail": ...}. */
-static void stream_error(struct stream *s, const struct json_doc *doc,
-			 const char *data, size_t len)
+/*
+ * The node of the reason in a stream's error event: Open WebUI's {"detail":
+ * "..."} or {"error": {"detail": "..."}}, a provider's {"error":
+ * {"message": "..."}}, {"error": "..."} or {"message": "..."}; -1 if none.
+ */
+static int error_node(const struct json_doc *doc)
 {
-	char *why = doc != NULL ? check_error_reason(doc) : NULL;
+	int error = json_get(doc, 0, "error");
+	int detail = json_get(doc, 0, "detail");
+	int found;
+
+	if (json_type(doc, detail) == JSON_STRING)
+		return detail;
+	if (json_type(doc, detail) == JSON_ARRAY)
+		return json_get(doc, json_at(doc, detail, 0), "msg");
+	if (json_type(doc, error) == JSON_STRING)
+		return error;
+	found = json_get(doc, error, "message");
+	if (json_type(doc, found) != JSON_STRING)
+		found = json_get(doc, error, "detail");
+	if (json_type(doc, found) != JSON_STRING)
+		found = json_get(doc, 0, "message");
+	return found;
+}
+
+/* An error a stream carries; -1 on OOM (in s->err). */
+static int stream_error(struct stream *s, const struct json_doc *doc,
+			const char *data, size_t len)
+{
+	size_t why_len = 0;
+	char *why = doc != NULL ? string_value(doc, error_node(doc), &why_len, s->err)
+				: NULL;
 	char text[CHECK_MSG_MAX];
 
-	/* Open WebUI's own stream errors: {"error": {"detail": "..."}} */
-	if (why == NULL && doc != NULL)
-		why = json_string(doc, json_get(doc, json_get(doc, 0, "error"), "detail"));
+	if (s->err->status == KP_ENOMEM)
+		return -1;
 	if (why != NULL)
-		check_quote(s->check, why, strlen(why), QUOTE_CHARS, text, sizeof(text));
+		check_quote(s->check, why, why_len, QUOTE_CHARS, text, sizeof(text));
 	else
-		check_quote(s->check, data, len, QUOTE_CHARS, text, sizeof(text));
+		check_quote(s->check, data, len < QUOTE_MAX_BYTES ? len : QUOTE_MAX_BYTES,
+			    QUOTE_CHARS, text, sizeof(text));
 	free(why);
 	snprintf(s->reason, sizeof(s->reason), "stream error%s%s",
 		 text[0] ? ": " : "", text);
+	return -1;
 }
 
 /* The top-level object has key, and it is not null. */
@@ -166,10 +197,9 @@ static int on_event(void *ctx, const char *type, const char *data, size_t len)
 		if (perr.status == KP_ENOMEM)
 			return kp_err_nomem(s->err);
 		if (strcmp(type, "error") == 0)
-			stream_error(s, NULL, data, len);
-		else
-			snprintf(s->reason, sizeof(s->reason),
-				 "streamed event %zu is not JSON", s->events);
+			return stream_error(s, NULL, data, len);
+		snprintf(s->reason, sizeof(s->reason),
+			 "streamed event %zu is not JSON", s->events);
 		return -1;
 	}
 	if (strcmp(type, "error") == 0 || present(doc, "error") ||

@@ -46,13 +46,6 @@ bool check_parse_json_body(const struct http_response *resp,
 			   struct json_doc **doc, struct check_result *result,
 			   struct kp_err *err);
 
-/*
- * The reason inside an error body (an object): Open WebUI's {"detail":
- * "..."}, a 422's {"detail": [{"msg": ...}]}, or a provider's {"error":
- * {"message": ...}}. Malloc'd; NULL when there is none (or on OOM).
- */
-char *check_error_reason(const struct json_doc *doc);
-
 /* The chat tier (check_chat.c): the request body (NULL on OOM) and judge. */
 char *check_chat_body(const struct check *check);
 int check_chat_judge(const struct check *check,

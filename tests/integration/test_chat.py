@@ -98,6 +98,10 @@ class ChatStream(KPTestCase):
         self.assert_down(res, tok, msg_re=r"max_body")
 
 
+def token_of_push(record):
+    return record.get("token")
+
+
 class ChatModels(KPTestCase):
     """chat may be a list of blocks: one check per model."""
 
@@ -149,6 +153,16 @@ class ChatModels(KPTestCase):
                 'kuma_push_chat_tokens_per_second{target="webui",tier="chat",'
                 'check="webui/chat/llama3.2:3b",kind="response"} 50'):
             self.assertIn(line + "\n", text)
+
+    def test_only_selects_a_model(self):
+        t, tok, toks = self.two_models()
+        res = self.kp("--only", "webui/chat/qwen*", config=self.config([t]))
+        self.assert_rc(res, EXIT_OK)
+        self.assertEqual([token_of_push(r) for r in res.kuma], [toks[1]])
+        self.assert_down(res, toks[1], contains="reply lacks HEALTHY")
+        asked = [json.loads(r["body"])["model"] for r in res.owui
+                 if r["endpoint"] == "chat"]
+        self.assertEqual(asked, ["qwen2.5:7b-instruct"])
 
     def test_one_block_in_a_list_keeps_its_name(self):
         t, tok = self.target("webui", "ok", tiers=("health",))

@@ -444,6 +444,44 @@ static bool line_matches(const char *got, const char *path, const char *want)
 }
 
 /* A metrics directory may appear later (node_exporter): only a warning. */
+/* chat as a list: one check per block, named by model when several. */
+static void test_chat_list(void **state)
+{
+	static const struct {
+		const char *name, *model;
+		enum chat_match match;
+		bool by_model;
+		double timeout_s;
+	} want[] = {
+		{"a/chat/llama3.1", "llama3.1", CHAT_MATCH_WORD, true, 10},
+		{"a/chat/qwen2.5:7b", "qwen2.5:7b", CHAT_MATCH_EXACT, true, 90},
+		{"b/chat", "gemma3", CHAT_MATCH_CONTAINS, false, 10},
+	};
+	struct kp_err err;
+	struct config *cfg;
+	size_t i;
+
+	(void)state;
+	cfg = load(CONF_DIR "good_chat_list.conf", &err);
+	assert_non_null(cfg);
+	assert_int_equal(cfg->n_checks, 4);
+	assert_string_equal(cfg->checks[0].name, "a/health");
+	for (i = 0; i < 3; i++) {
+		const struct check *c = &cfg->checks[i + 1];
+
+		assert_string_equal(c->name, want[i].name);
+		assert_int_equal(c->tier, TIER_CHAT);
+		assert_string_equal(c->model, want[i].model);
+		assert_int_equal(c->match, want[i].match);
+		assert_int_equal(c->by_model, want[i].by_model);
+		assert_true(c->net.timeout_s == want[i].timeout_s);
+		assert_string_equal(c->expect, "HEALTHY");
+	}
+	assert_int_equal(cfg->checks[1].target, 0);
+	assert_int_equal(cfg->checks[3].target, 1);
+	config_free(cfg);
+}
+
 static void test_metrics_dir_warning(void **state)
 {
 	struct kp_err err;
@@ -918,6 +956,7 @@ int main(void)
 		cmocka_unit_test(test_good_minimal_defaults),
 		cmocka_unit_test(test_status_lists),
 		cmocka_unit_test(test_broken),
+		cmocka_unit_test(test_chat_list),
 		cmocka_unit_test(test_metrics_dir_warning),
 		cmocka_unit_test(test_no_secret_in_messages),
 		cmocka_unit_test(test_example_loads),

@@ -359,6 +359,34 @@ void config_free(struct config *cfg)
 }
 
 /*
+ * libconfig 1.5 joins every @include name to its include directory, which
+ * would break absolute names. It reads them as given instead, from the
+ * main file's directory as the working directory (restored at once): a
+ * relative name is relative to that directory, an absolute one works.
+ * If the working directory cannot be kept, absolute names fail as before.
+ * 1: read; 0: a syntax error (in lc); -1: the working directory is lost.
+ */
+static int read_in_dir(config_t *lc, const char *dir, const char *text)
+{
+	int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int ok;
+
+	if (here < 0 || chdir(dir) != 0) {
+		if (here >= 0)
+			close(here);
+		config_set_include_dir(lc, dir);
+		return config_read_string(lc, text) == CONFIG_TRUE;
+	}
+	ok = config_read_string(lc, text) == CONFIG_TRUE;
+	/* An open directory cannot vanish under us: this does not fail in
+	 * practice, but running on in the wrong directory would be worse. */
+	if (fchdir(here) != 0)
+		ok = -1;
+	close(here);
+	return ok;
+}
+
+/*
  * What a newcomer should do about a configuration that cannot be opened:
  * a missing one is made from the example, and one that only root may read
  * wants root (or the systemd unit), not a chmod that would expose its keys.
@@ -384,6 +412,7 @@ struct config *config_load(const char *path, config_report_fn report,
 	char *text = NULL, line[CFG_LINE_MAX];
 	size_t len;
 	bool lc_live = false;
+	int rc;
 
 	memset(&ld, 0, sizeof(ld));
 	ld.path = path;
@@ -428,8 +457,13 @@ struct config *config_load(const char *path, config_report_fn report,
 	config_init(&lc);
 	lc_live = true;
 	ld.lc = &lc;
-	config_set_include_dir(&lc, ld.dir);
-	if (!config_read_string(&lc, text)) {
+	rc = read_in_dir(&lc, ld.dir, text);
+	if (rc < 0) {
+		kp_err_set(err, KP_EOS, "cannot return to the working directory "
+					"after reading %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (rc == 0) {
 		syntax_error(&ld, &lc, text);
 		goto invalid;
 	}

@@ -153,7 +153,7 @@ int cfg_scan_overflows(struct loader *ld, const char *file, const char *text,
 	return 0;
 }
 
-/* libconfig 1.5 joins every @include name to the include directory. */
+/* An @include that cannot be read safely, as FILE:LINE. */
 static void report_include(struct loader *ld, const char *file,
 			   unsigned line, const char *name, const char *what)
 {
@@ -219,7 +219,11 @@ int cfg_check_includes(struct loader *ld, const char *file, const char *text,
 					       "directives in all");
 			goto next;
 		}
-		snprintf(full, sizeof(full), "%s/%s", ld->dir, name);
+		/* As libconfig will read it: see read_in_dir in config.c. */
+		if (name[0] == '/')
+			snprintf(full, sizeof(full), "%s", name);
+		else
+			snprintf(full, sizeof(full), "%s/%s", ld->dir, name);
 		if (stat(full, &st) != 0)
 			goto next; /* "cannot open include file" */
 		if (!S_ISREG(st.st_mode)) {

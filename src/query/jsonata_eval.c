@@ -396,6 +396,7 @@ int ev_begin(struct ev *e, const struct json_doc *doc, struct jsonata_err *err)
 	e->root = jv_node(e, 0);
 	e->input = e->root;
 	e->apply = apply_hook;
+	e->eval = ev_eval;
 	e->now_ms = ev_clock_ms();
 	if (push_frame(e, NULL) != 0)
 		return -1;

@@ -291,6 +291,8 @@ struct ev {
 	unsigned long binds;    /* bindings made: a predicate's temporaries stay */
 	int depth;              /* nested ev_eval calls */
 	double now_ms;          /* $now() and $millis(): fixed per evaluation */
+	/* The evaluator's entry, for the path walker below it. */
+	int (*eval)(struct ev *e, const struct jn *n, const struct jv *in, struct jv *out);
 	/* Applies a function value (set by the evaluator; used by the higher-order functions). */
 	int (*apply)(struct ev *e, const struct jv *fn, const struct jv *args,
 		     int nargs, const struct jv *ctx, struct jv *out);

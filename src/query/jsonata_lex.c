@@ -9,21 +9,6 @@
 #include "jsonata_int.h"
 #include "util.h"
 
-int jn_error(struct jsonata_err *err, const char *code, int pos,
-	     const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL)
-		return -1;
-	snprintf(err->code, sizeof(err->code), "%s", code);
-	err->position = pos;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* Offset in UTF-16 code units of byte_off, as JavaScript counts. */
 int lex_pos(const char *src, size_t byte_off)
 {

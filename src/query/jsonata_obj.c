@@ -264,3 +264,62 @@ int jv_members_of(struct ev *e, const struct jv *obj, struct jmember **out,
 	*out = m;
 	return order_built(e, m, *n);
 }
+
+/*
+ * jsonata looks a field up as input[key], so on an object without that key
+ * these names reach JavaScript's Object.prototype (a function, or for
+ * __proto__ the prototype itself). We refuse rather than answer wrongly.
+ */
+static int prototype_name(struct ev *e, const struct jn *name)
+{
+	static const char *const names[] = {
+		"constructor", "__proto__", "hasOwnProperty", "isPrototypeOf",
+		"propertyIsEnumerable", "toString", "toLocaleString", "valueOf",
+		"__defineGetter__", "__defineSetter__", "__lookupGetter__",
+		"__lookupSetter__"
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == name->len && !memcmp(names[i], name->str, name->len))
+			return jn_error(e->err, "K0001", name->pos,
+					"the field \"%s\" is absent, and jsonata would read JavaScript's Object.prototype.%s instead (outside the kuma-push JSONata subset)",
+					names[i], names[i]);
+	return 0;
+}
+
+/* jsonata's lookup(input, key). */
+int ev_lookup(struct ev *e, const struct jv *v, const struct jn *name,
+	      struct jv *out)
+{
+	if (v->kind == JV_OBJ) {
+		if (jv_obj_get(e, v, name->str, name->len, out) != 0)
+			return -1;
+		if (out->kind == JV_UNDEF && prototype_name(e, name) != 0)
+			return -1;
+		return 0;
+	}
+	if (v->kind != JV_ARR) {
+		*out = JV_UNDEFINED;
+		return 0;
+	}
+	struct jarr *res = jarr_new(e, 0);
+	struct jv_it it;
+	struct jv m, r;
+
+	if (res == NULL)
+		return ev_oom(e);
+	jv_it_init(e, &it, v);
+	while (jv_it_next(e, &it, &m)) {
+		if (ev_tick(e) != 0 || ev_lookup(e, &m, name, &r) != 0)
+			return -1;
+		if (r.kind == JV_ARR) {
+			if (jarr_splice(e, res, &r) != 0)
+				return -1;
+		} else if (r.kind != JV_UNDEF && jarr_push(e, res, &r) != 0) {
+			return -1;
+		}
+	}
+	*out = jv_arr(res, JVF_SEQ);
+	return 0;
+}
+

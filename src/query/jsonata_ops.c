@@ -15,14 +15,6 @@ static const char *const OP_TEXT[] = { "=", "!=", "<", "<=", ">", ">=", "in",
 				       "and", "or", "+", "-", "*", "/", "%", "&",
 				       ".." };
 
-int ev_tick(struct ev *e)
-{
-	if (++e->steps > JN_MAX_STEPS)
-		return jn_error(e->err, "K0002", 0,
-				"evaluation stopped after %lu steps", JN_MAX_STEPS);
-	return 0;
-}
-
 bool jv_strict_equal(struct ev *e, const struct jv *a, const struct jv *b)
 {
 	bool eq;

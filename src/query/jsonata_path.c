@@ -29,64 +29,6 @@ int ev_seq_of(struct ev *e, const struct jv *v, struct jv *out)
 	return 0;
 }
 
-/*
- * jsonata looks a field up as input[key], so on an object without that key
- * these names reach JavaScript's Object.prototype (a function, or for
- * __proto__ the prototype itself). We refuse rather than answer wrongly.
- */
-static int prototype_name(struct ev *e, const struct jn *name)
-{
-	static const char *const names[] = {
-		"constructor", "__proto__", "hasOwnProperty", "isPrototypeOf",
-		"propertyIsEnumerable", "toString", "toLocaleString", "valueOf",
-		"__defineGetter__", "__defineSetter__", "__lookupGetter__",
-		"__lookupSetter__"
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == name->len && !memcmp(names[i], name->str, name->len))
-			return jn_error(e->err, "K0001", name->pos,
-					"the field \"%s\" is absent, and jsonata would read JavaScript's Object.prototype.%s instead (outside the kuma-push JSONata subset)",
-					names[i], names[i]);
-	return 0;
-}
-
-/* jsonata's lookup(input, key). */
-int ev_lookup(struct ev *e, const struct jv *v, const struct jn *name,
-	      struct jv *out)
-{
-	if (v->kind == JV_OBJ) {
-		if (jv_obj_get(e, v, name->str, name->len, out) != 0)
-			return -1;
-		if (out->kind == JV_UNDEF && prototype_name(e, name) != 0)
-			return -1;
-		return 0;
-	}
-	if (v->kind != JV_ARR) {
-		*out = JV_UNDEFINED;
-		return 0;
-	}
-	struct jarr *res = jarr_new(e, 0);
-	struct jv_it it;
-	struct jv m, r;
-
-	if (res == NULL)
-		return ev_oom(e);
-	jv_it_init(e, &it, v);
-	while (jv_it_next(e, &it, &m)) {
-		if (ev_tick(e) != 0 || ev_lookup(e, &m, name, &r) != 0)
-			return -1;
-		if (r.kind == JV_ARR) {
-			if (jarr_splice(e, res, &r) != 0)
-				return -1;
-		} else if (r.kind != JV_UNDEF && jarr_push(e, res, &r) != 0) {
-			return -1;
-		}
-	}
-	*out = jv_arr(res, JVF_SEQ);
-	return 0;
-}
-
 static int flatten_into(struct ev *e, struct jarr *res, const struct jv *arr)
 {
 	struct jv_it it;
@@ -234,7 +176,7 @@ int ev_filter(struct ev *e, const struct jn *pred, const struct jv *v,
 		int hits, truth;
 		bool numeric;
 
-		if (ev_eval(e, pred, &item, &r) != 0 ||
+		if (e->eval(e, pred, &item, &r) != 0 ||
 		    index_hits(e, &r, index, len, &hits, &numeric) != 0)
 			return -1;
 		if (!numeric) {
@@ -275,7 +217,7 @@ static int eval_step(struct ev *e, const struct jn *step, const struct jv *seq,
 		return ev_oom(e);
 	jv_it_init(e, &it, seq);
 	while (jv_it_next(e, &it, &item)) {
-		if (ev_eval(e, step, &item, &r) != 0 ||
+		if (e->eval(e, step, &item, &r) != 0 ||
 		    apply_stages(e, step->stages, step->nstages, &r) != 0)
 			return -1;
 		if (r.kind != JV_UNDEF && jarr_push(e, results, &r) != 0)
@@ -338,7 +280,7 @@ int ev_path(struct ev *e, const struct jn *n, const struct jv *in,
 	for (; i < n->nkids; i++) {
 		if (i == 0 && n->kids[0]->cons) {
 			/* A constructor first: evaluated once, on the whole input. */
-			if (ev_eval(e, n->kids[0], &seq, &res) != 0 ||
+			if (e->eval(e, n->kids[0], &seq, &res) != 0 ||
 			    apply_stages(e, n->kids[0]->stages, n->kids[0]->nstages, &res) != 0)
 				return -1;
 		} else if (eval_step(e, n->kids[i], &seq, i == n->nkids - 1, &res) != 0) {

@@ -194,6 +194,16 @@ class Files(KPTestCase):
         self.assert_rc(res, EXIT_CONFIG)
         self.assertRegex(res.stderr, r"%s:\d+: targets\.\[0\]\.api_key_file: "
                          r".*not a regular file" % conf)
+        push = os.path.join(self.tmp, "push.fifo")
+        os.mkfifo(push)
+        t, _ = self.target("webui", "ok", tiers={"health": {"push": "unused"}})
+        del t["health"]["push"]
+        t["health"]["push_file"] = push
+        conf = self.config([t])
+        res = self.kp("-n", config=conf, timeout=10)
+        self.assert_rc(res, EXIT_CONFIG)
+        self.assertRegex(res.stderr, r"%s:\d+: targets\.\[0\]\.health\.push_file: "
+                         r".*not a regular file" % conf)
 
 
 if __name__ == "__main__":

@@ -135,6 +135,13 @@ static int prepare_tier(const struct check *check, const struct target *target,
 	return 0;
 }
 
+void check_request_rebind(struct check_request *req, const struct check *check)
+{
+	req->http.net = &check->net;
+	if (check->tier == TIER_HTTP)
+		req->http.method = check->method;
+}
+
 int check_prepare(const struct check *check, const struct target *target,
 		  struct check_request *req, struct kp_err *err)
 {

@@ -63,6 +63,12 @@ int check_prepare(const struct check *check, const struct target *target,
 void check_request_free(struct check_request *req);
 
 /*
+ * Points a prepared request at an equal check of another configuration (a
+ * reload): what it borrows from the check comes from there from now on.
+ */
+void check_request_rebind(struct check_request *req, const struct check *check);
+
+/*
  * Judges a response. Returns 0 with *result filled, or -1 on OOM (err).
  */
 int check_judge(const struct check *check, const struct http_response *resp,

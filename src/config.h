@@ -71,7 +71,11 @@ struct header {
 
 #define CHECK_STATUS_RANGES 16 /* "200-299,301,..." of a generic check */
 
-/* One thing to check and push: a tier of a target, or a generic check. */
+/*
+ * One thing to check and push: a tier of a target, or a generic check.
+ * A new field must be compared in run_reload.c (check_same) too, or a
+ * SIGHUP reload would keep the old value.
+ */
 struct check {
 	char *name;          /* "webui/models", or the generic check's name */
 	enum tier tier;

@@ -108,6 +108,16 @@ int http_timer(struct http_engine *engine, uint64_t at_ms, http_timer_fn fn,
 void http_engine_watch(struct http_engine *engine,
 		       const volatile sig_atomic_t *flag, uint64_t grace_ms);
 
+/*
+ * Calls fn(ctx) from http_engine_run whenever *flag is found non-zero (it
+ * is cleared first): a SIGHUP reload, without stopping anything.
+ */
+void http_engine_on_flag(struct http_engine *engine,
+			 volatile sig_atomic_t *flag, http_timer_fn fn, void *ctx);
+
+/* Drops every transfer and timer of ctx, uncalled (a check removed). */
+void http_cancel(struct http_engine *engine, const void *ctx);
+
 /* Stops the engine as a watched flag would (see http_engine_watch). */
 void http_engine_stop(struct http_engine *engine);
 

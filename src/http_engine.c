@@ -40,6 +40,9 @@ struct http_engine {
 	bool stop_requested;               /* http_engine_stop */
 	uint64_t stop_grace_ms;
 	bool stopping;
+	volatile sig_atomic_t *hook_flag;  /* see http_engine_on_flag */
+	http_timer_fn hook_fn;
+	void *hook_ctx;
 };
 
 /* --- the heap ---------------------------------------------------------- */
@@ -132,7 +135,9 @@ static struct http_job *ready_pop(struct http_engine *engine)
 	engine->ready = job->next;
 	if (engine->ready == NULL)
 		engine->ready_tail = NULL;
-	job->next = NULL;
+	else
+		engine->ready->prev = NULL;
+	job->next = job->prev = NULL;
 	return job;
 }
 
@@ -309,6 +314,54 @@ void http_engine_stop(struct http_engine *engine)
 	engine->stop_requested = true;
 }
 
+void http_engine_on_flag(struct http_engine *engine,
+			 volatile sig_atomic_t *flag, http_timer_fn fn, void *ctx)
+{
+	engine->hook_flag = flag;
+	engine->hook_fn = fn;
+	engine->hook_ctx = ctx;
+}
+
+void http_cancel(struct http_engine *engine, const void *ctx)
+{
+	struct http_job *job, *next;
+	size_t i, kept = 0;
+
+	for (job = engine->active; job != NULL; job = next) {
+		next = job->next;
+		if (job->ctx == ctx) {
+			active_remove(engine, job);
+			job_free(job);
+		}
+	}
+	for (job = engine->ready; job != NULL; job = next) {
+		next = job->next;
+		if (job->ctx != ctx)
+			continue;
+		if (job->prev != NULL)
+			job->prev->next = job->next;
+		else
+			engine->ready = job->next;
+		if (job->next != NULL)
+			job->next->prev = job->prev;
+		else
+			engine->ready_tail = job->prev;
+		job_free(job);
+	}
+	/* Filter, then heapify bottom-up: O(n) for the whole heap. */
+	for (i = 0; i < engine->n_heap; i++) {
+		if (engine->heap[i]->ctx == ctx)
+			job_free(engine->heap[i]);
+		else
+			engine->heap[kept++] = engine->heap[i];
+	}
+	engine->n_heap = kept;
+	for (i = kept / 2; i-- > 0;)
+		heap_down(engine, i);
+	for (i = 0; i < kept; i++)
+		engine->heap[i]->heap_at = i;
+}
+
 /* --- the run ------------------------------------------------------------ */
 
 static void job_start(struct http_engine *engine, struct http_job *job,
@@ -483,6 +536,10 @@ int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
 			if (deadline_ms > now + engine->stop_grace_ms)
 				deadline_ms = now + engine->stop_grace_ms;
 			engine_stop_active(engine);
+		}
+		if (engine->hook_flag != NULL && *engine->hook_flag && !engine->stopping) {
+			*engine->hook_flag = 0;
+			engine->hook_fn(engine->hook_ctx);
 		}
 		engine_fire_due(engine, deadline_ms);
 		engine_start_ready(engine, deadline_ms);

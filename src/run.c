@@ -18,43 +18,9 @@
 #include "redact.h"
 #include "util.h"
 
-struct run_ctx;
+#include "run_impl.h"
 
-struct check_state {
-	struct run_ctx *run;
-	const struct check *check;
-	const struct target *target;    /* NULL for generic checks */
-	struct check_state *health;     /* the target's health check, or NULL */
-	struct check_state *dependents; /* tiers that wait for this health */
-	struct check_state *next_dependent;
-	struct run_outcome outcome;     /* this cycle's */
-	struct check_result last;       /* the last final result (dependents read it) */
-	struct check_request req;       /* prepared once, reused */
-	int attempts;                   /* requests made this cycle */
-	bool ran_once;                  /* a result was final at least once */
-	uint64_t cycle_start_ms;
-	uint64_t check_deadline_ms;     /* checks end here ... */
-	uint64_t push_deadline_ms;      /* ... and pushes here */
-	char *push_url;
-	struct http_request push_req;
-	int push_attempts;
-};
-
-struct run_ctx {
-	const struct config *cfg;
-	const struct run_opts *opts;
-	struct http_engine *engine;
-	struct check_state *states;
-	size_t n_states;
-	bool loop;
-	uint64_t push_budget_ms;
-	uint32_t rng;                   /* jitter */
-	struct kp_err fatal;            /* first OOM or internal error */
-	bool kuma_cert_warned;          /* once per run or loop */
-	struct cert_memo certs;         /* chains seen, for reused connections */
-};
-
-static void run_fail(struct run_ctx *run, const struct kp_err *err)
+void run_fail(struct run_ctx *run, const struct kp_err *err)
 {
 	if (run->fatal.status == KP_OK)
 		run->fatal = *err;
@@ -77,8 +43,8 @@ static double attempts_budget_s(const struct net_opts *net)
  * built side by side, so look beside the check first: with 1,000 targets
  * a scan of every check for every check would be quadratic.
  */
-static const struct check *health_of(const struct config *cfg,
-				     const struct check *check)
+const struct check *health_of(const struct config *cfg,
+			      const struct check *check)
 {
 	size_t at = (size_t)(check - cfg->checks), i;
 
@@ -140,7 +106,6 @@ static void push_failed_log(const struct config *cfg, const struct check *check,
 
 static void on_check_done(void *ctx, struct http_response *resp);
 static void on_push_done(void *ctx, struct http_response *resp);
-static void start_cycle(struct check_state *state);
 
 static bool stopping(const struct run_ctx *run)
 {
@@ -187,7 +152,10 @@ static uint32_t next_random(struct run_ctx *run)
 
 static void on_due(void *ctx)
 {
-	start_cycle(ctx);
+	struct check_state *state = ctx;
+
+	state->waiting = false;
+	start_cycle(state);
 }
 
 /* The push is settled: report it, and in loop mode plan the next cycle. */
@@ -200,6 +168,7 @@ static void settle(struct check_state *state)
 	uint64_t next_ms;
 
 	state->outcome.finished_ms = kp_now_ms();
+	state->busy = false;
 	if (run->opts->report != NULL)
 		run->opts->report(run->opts->report_ctx, &state->outcome);
 	if (!run->loop || stopping(run))
@@ -208,6 +177,8 @@ static void settle(struct check_state *state)
 		  (uint64_t)(jitter_s * 1000.0 * (next_random(run) % 1001) / 1000.0);
 	if (http_timer(run->engine, next_ms, on_due, state, &err) != 0)
 		run_fail(run, &err);
+	else
+		state->waiting = true;
 }
 
 /* A --dry-run line: an output edge, so through the config's redactor too. */
@@ -273,18 +244,25 @@ static void finish_check(struct check_state *state)
 	state->ran_once = true;
 	state->last = state->outcome.result;
 	push_result(state);
-	/* Later cycles of dependent tiers follow their own schedule. */
+	/* Later cycles of dependent tiers follow their own schedule; after a
+	 * reload some may be under way already. */
 	for (dep = state->dependents; first && dep != NULL; dep = dep->next_dependent)
-		start_cycle(dep);
+		if (!dep->busy && !dep->waiting)
+			start_cycle(dep);
 }
 
-static void start_cycle(struct check_state *state)
+void start_cycle(struct check_state *state)
 {
 	struct run_ctx *run = state->run;
 	const struct check_state *health = state->health;
 
 	if (stopping(run))
 		return;
+	/* A health check a reload added has not answered yet: its first
+	 * result starts this tier (finish_check). */
+	if (health != NULL && !health->ran_once)
+		return;
+	state->busy = true;
 	state->cycle_start_ms = kp_now_ms();
 	if (run->loop) {
 		state->check_deadline_ms = state->cycle_start_ms +
@@ -395,6 +373,67 @@ static void on_push_done(void *ctx, struct http_response *resp)
 	settle(state);
 }
 
+void state_bind(struct run_ctx *run, struct check_state *state,
+		const struct config *cfg, size_t idx)
+{
+	const struct check *check = &cfg->checks[idx];
+
+	state->run = run;
+	state->check = check;
+	state->outcome.check = check;
+	state->target = check->target >= 0 ? &cfg->targets[check->target] : NULL;
+	state->outcome.target = state->target != NULL ? state->target->name
+						      : check->name;
+	state->health = NULL;
+	state->dependents = NULL;
+	state->next_dependent = NULL;
+	/* A kept transfer reads its settings through these. */
+	if (state->req.url != NULL)
+		check_request_rebind(&state->req, check);
+	if (state->push_req.url != NULL)
+		state->push_req.net = &cfg->kuma_net;
+}
+
+/* Links each tier to its health check, dependents in config order. */
+void link_states(struct check_state **states, const struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_checks; i++) {
+		const struct check *health = health_of(cfg, &cfg->checks[i]);
+
+		if (health != NULL)
+			states[i]->health = states[health - cfg->checks];
+	}
+	for (i = cfg->n_checks; i-- > 0;) {
+		struct check_state *state = states[i];
+
+		if (state->health != NULL) {
+			state->next_dependent = state->health->dependents;
+			state->health->dependents = state;
+		}
+	}
+}
+
+void state_free(struct check_state *state)
+{
+	if (state == NULL)
+		return;
+	check_request_free(&state->req);
+	free(state->push_url);
+	free(state);
+}
+
+static void free_states(struct run_ctx *run)
+{
+	size_t i;
+
+	for (i = 0; run->states != NULL && i < run->n_states; i++)
+		state_free(run->states[i]);
+	free(run->states);
+	run->states = NULL;
+}
+
 static int build_states(struct run_ctx *run, struct kp_err *err)
 {
 	const struct config *cfg = run->cfg;
@@ -405,43 +444,13 @@ static int build_states(struct run_ctx *run, struct kp_err *err)
 	if (run->states == NULL)
 		return kp_err_nomem(err);
 	for (i = 0; i < cfg->n_checks; i++) {
-		struct check_state *state = &run->states[i];
-		const struct check *health = health_of(cfg, &cfg->checks[i]);
-
-		state->run = run;
-		state->check = &cfg->checks[i];
-		state->outcome.check = state->check;
-		state->target = cfg->checks[i].target >= 0
-					? &cfg->targets[cfg->checks[i].target]
-					: NULL;
-		state->outcome.target = state->target != NULL ? state->target->name
-							      : state->check->name;
-		if (health != NULL)
-			state->health = &run->states[health - cfg->checks];
+		run->states[i] = calloc(1, sizeof(*run->states[i]));
+		if (run->states[i] == NULL)
+			return kp_err_nomem(err);
+		state_bind(run, run->states[i], cfg, i);
 	}
-	/* Backwards, so each list keeps config order (models before chat). */
-	for (i = cfg->n_checks; i-- > 0;) {
-		struct check_state *state = &run->states[i];
-
-		if (state->health != NULL) {
-			state->next_dependent = state->health->dependents;
-			state->health->dependents = state;
-		}
-	}
+	link_states(run->states, cfg);
 	return 0;
-}
-
-static void free_states(struct run_ctx *run)
-{
-	size_t i;
-
-	for (i = 0; run->states != NULL && i < run->n_states; i++) {
-		check_request_free(&run->states[i].req);
-		free(run->states[i].push_url);
-	}
-	free(run->states);
-	run->states = NULL;
-	cert_memo_free(&run->certs);
 }
 
 /* Sets up states and engine, starts every independent check, runs. */
@@ -457,11 +466,13 @@ static int run_engine(struct run_ctx *run, uint64_t deadline_ms,
 		return -1;
 	if (run->opts->stop != NULL)
 		http_engine_watch(run->engine, run->opts->stop, RUN_STOP_GRACE_MS);
+	if (run->loop && run->opts->reload != NULL && run->opts->load != NULL)
+		http_engine_on_flag(run->engine, run->opts->reload, run_reload, run);
 	for (i = 0; i < run->n_states; i++) {
-		run->states[i].check_deadline_ms = deadline_ms - run->push_budget_ms;
-		run->states[i].push_deadline_ms = deadline_ms;
-		if (run->states[i].health == NULL)
-			start_cycle(&run->states[i]);
+		run->states[i]->check_deadline_ms = deadline_ms - run->push_budget_ms;
+		run->states[i]->push_deadline_ms = deadline_ms;
+		if (run->states[i]->health == NULL)
+			start_cycle(run->states[i]);
 	}
 	if (http_engine_run(run->engine, deadline_ms, err) != 0)
 		return -1;
@@ -506,7 +517,7 @@ int run_once(const struct config *cfg, const struct run_opts *opts,
 			rc = kp_err_nomem(err);
 	}
 	for (i = 0; rc == 0 && i < run.n_states; i++) {
-		const struct run_outcome *o = &run.states[i].outcome;
+		const struct run_outcome *o = &run.states[i]->outcome;
 
 		summary->outcomes[i] = *o;
 		summary->n_up += o->result.up;

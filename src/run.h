@@ -33,8 +33,21 @@ struct run_opts {
 	/* Called once per check and cycle, when its push is settled. */
 	void (*report)(void *ctx, const struct run_outcome *outcome);
 	void *report_ctx;
-	/* run_loop: stop when *stop becomes non-zero (set by a signal). */
+	/* Stop when *stop becomes non-zero (set by a signal): checks in
+	 * flight end, pushes in flight get RUN_STOP_GRACE_MS. */
 	const volatile sig_atomic_t *stop;
+	/*
+	 * run_loop, SIGHUP: when *reload becomes non-zero (it is cleared),
+	 * load(reload_ctx) gives the new configuration, or NULL to keep the
+	 * running one. Each check with the same settings keeps its schedule
+	 * and its transfer in flight; only changed, added and removed checks
+	 * change. Then adopted(reload_ctx, fresh): from here on the run uses
+	 * only fresh, and the old configuration may be freed.
+	 */
+	volatile sig_atomic_t *reload;
+	const struct config *(*load)(void *ctx);
+	void (*adopted)(void *ctx, const struct config *fresh);
+	void *reload_ctx;
 };
 
 struct run_summary {

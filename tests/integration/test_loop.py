@@ -198,6 +198,84 @@ class Loop(KPTestCase):
         self.assertIn("push to Kuma failed: response headers too large",
                       d.stderr())
 
+    def test_sighup_keeps_unchanged_checks_in_flight(self):
+        """Issue 10: 1 HUP/s against a target that answers in 1.5 s gave
+        zero pushes; a reload now keeps an unchanged check, its schedule and
+        its transfer in flight."""
+        t, tok = self.target("slow", "slow1500", tiers={"health": {"interval": 0.5}})
+        path = self.config([t], defaults={"jitter": 0.0, "timeout": 5.0})
+        mark = self.fake.mark()
+        d = self.daemon(path)
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < scaled(6.5):
+            time.sleep(1.0)
+            d.proc.send_signal(signal.SIGHUP)
+        pushes = len(d.pushes(tok["health"]))
+        rc, _ = d.stop()
+        self.assertEqual(rc, 0, mask(d.stderr()))
+        self.assertGreaterEqual(pushes, 3, mask(d.stderr()))
+        asked = [r for r in self.fake.records(mark) if r["role"] == "owui"]
+        # one request per cycle: a reload neither cuts nor repeats one
+        self.assertLessEqual(len(asked), pushes + 1, mask(d.stderr()))
+
+    def test_hup_storm_costs_no_request_and_warns_once(self):
+        t, tok = self.target("webui", "ok", tiers={
+            "health": {"interval": 1.0, "tls_verify": False}})
+        path = self.config([t], defaults={"jitter": 0.0})
+        mark = self.fake.mark()
+        d = self.daemon(path)
+        d.wait_for(lambda: d.pushes(tok["health"]), 3, "the first push")
+        for _ in range(200):
+            d.proc.send_signal(signal.SIGHUP)
+            time.sleep(0.005)
+        time.sleep(0.5)
+        rc, _ = d.stop()
+        self.assertEqual(rc, 0, mask(d.stderr()))
+        asked = [r for r in self.fake.records(mark) if r["role"] == "owui"]
+        self.assertLessEqual(len(asked), 4, "a HUP storm multiplied requests")
+        # the start's load and the storm's reloads: each warning at most twice
+        self.assertLessEqual(d.stderr().count("verification is off"), 2,
+                             mask(d.stderr()))
+        self.assertGreaterEqual(d.stderr().count("verification is off"), 1,
+                                mask(d.stderr()))
+
+    def test_sighup_restarts_a_changed_check_only(self):
+        keep, ktok = self.target("keep", "slow1500", tiers={"health": {"interval": 0.3}})
+        chg, ctok = self.target("chg", "ok", tiers={"health": {"interval": 0.3}})
+        path = self.config([keep, chg], defaults={"jitter": 0.0, "timeout": 5.0})
+        d = self.daemon(path)
+        d.wait_for(lambda: d.pushes(ctok["health"]), 3, "the first push")
+        chg2, ctok2 = self.target("chg", "ok", tiers={"health": {"interval": 0.3}})
+        text = read(path).replace(ctok["health"], ctok2["health"])
+        write_file(path, text)
+        d.proc.send_signal(signal.SIGHUP)
+        d.wait_for(lambda: d.pushes(ctok2["health"]), 3, "the changed check's push")
+        d.wait_for(lambda: len(d.pushes(ktok["health"])) >= 2, 5,
+                   "the kept slow check's pushes")
+        rc, _ = d.stop()
+        self.assertEqual(rc, 0, mask(d.stderr()))
+
+    def test_sigterm_in_one_shot_lets_the_push_finish(self):
+        """Issue 10: one-shot mode had no SIGTERM handler, so a push in
+        flight was cut; it gets the loop's grace now."""
+        t, tok = self.target("webui", "ok", tiers={
+            "health": {"push": token("slow700ms")}})
+        mark = self.fake.mark()
+        p = subprocess.Popen(WRAPPER + [KUMA_PUSH, "-c", self.config([t])],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        try:
+            got = self.fake.wait_for(lambda r: r["role"] == "kuma", mark, 5)
+            self.assertIsNotNone(got, "the push never started")
+            p.send_signal(signal.SIGTERM)
+            out, err = p.communicate(timeout=scaled(5))
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        self.assertEqual(p.returncode, 0, "the push was cut: exit %s\n%s"
+                         % (p.returncode, mask(err.decode("utf-8", "replace"))))
+
     @unittest.skipIf(WRAPPER, "2,000 cycles under a wrapper take too long")
     @unittest.skipIf(built_with_asan(), "ASan's quarantine grows RSS by design")
     def test_memory_flat_over_2000_cycles(self):

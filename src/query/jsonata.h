@@ -1,7 +1,12 @@
 /*
- * jsonata.h: the JSONata subset (README, "Query language"), evaluated on
- * validated JSON documents exactly as jsonata-js 2.1.1 does, plus Uptime
- * Kuma's comparison of the result ("JSON query" monitor).
+ * jsonata.h: the query engine's one public header: compile an expression
+ * (jsonata_compile), evaluate it (jsonata_eval_to_json), judge the result
+ * as Uptime Kuma does (jsonata_kuma_check, jsonata_kuma1_check), free it
+ * (jsonata_free). The subset (src/query/SUBSET.md) is evaluated on
+ * validated JSON documents exactly as jsonata-js 2.1.1 does. Everything
+ * else in src/query is internal (jsonata_int.h), layered bottom-up:
+ * err, arena < lex < parse < ast (compile); value < obj < truth < fmt <
+ * num < ops < sig < fn_* < builtin < path < eval < run, kuma (evaluate).
  */
 #ifndef KP_JSONATA_H
 #define KP_JSONATA_H

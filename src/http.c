@@ -72,8 +72,13 @@ void job_free(struct http_job *job)
 {
 	if (job == NULL)
 		return;
-	if (job->easy != NULL)
+	if (job->easy != NULL && job->pool != NULL &&
+	    job->pool->n < job->pool->cap) {
+		curl_easy_reset(job->easy);
+		job->pool->easy[job->pool->n++] = job->easy;
+	} else if (job->easy != NULL) {
 		curl_easy_cleanup(job->easy);
+	}
 	slist_wipe_free(job->headers);
 	slist_wipe_free(job->own);
 	curl_slist_free_all(job->resolve);
@@ -217,7 +222,10 @@ void job_fail(struct http_job *job, enum http_failure failure,
 
 int job_setup(struct http_job *job, uint64_t deadline_ms, struct kp_err *err)
 {
-	job->easy = curl_easy_init();
+	if (job->pool != NULL && job->pool->n > 0)
+		job->easy = job->pool->easy[--job->pool->n];
+	else
+		job->easy = curl_easy_init();
 	if (job->easy == NULL)
 		return kp_err_set(err, KP_ENOMEM, "out of memory (curl_easy_init)");
 	return job_setopt(job, deadline_ms, err);

@@ -32,6 +32,7 @@ struct http_engine {
 	struct http_job *ready;      /* due, waiting for a free slot (FIFO) */
 	struct http_job *ready_tail;
 	struct http_job *active;     /* attached to the multi handle */
+	struct http_pool pool;       /* up to max_parallel idle handles */
 	uint64_t seq;
 	uint64_t curl_due_ms;        /* libcurl's timer; HTTP_NO_TIME: none */
 	struct kp_err fault;         /* the event loop itself failed */
@@ -234,11 +235,19 @@ struct http_engine *http_engine_new(int max_parallel, struct kp_err *err)
 		return NULL;
 	}
 	engine->max_parallel = max_parallel > 0 ? max_parallel : 1;
+	engine->pool.easy = calloc((size_t)engine->max_parallel, sizeof(CURL *));
+	if (engine->pool.easy == NULL) {
+		free(engine);
+		kp_err_nomem(err);
+		return NULL;
+	}
+	engine->pool.cap = (size_t)engine->max_parallel;
 	engine->curl_due_ms = HTTP_NO_TIME;
 	engine->fault.status = KP_OK;
 	raise_fd_limit(engine->max_parallel);
 	engine->ev = ev_new(err);
 	if (engine->ev == NULL) {
+		free(engine->pool.easy);
 		free(engine);
 		return NULL;
 	}
@@ -251,6 +260,7 @@ struct http_engine *http_engine_new(int max_parallel, struct kp_err *err)
 		if (engine->multi != NULL)
 			curl_multi_cleanup(engine->multi);
 		ev_free(engine->ev);
+		free(engine->pool.easy);
 		free(engine);
 		kp_err_set(err, KP_ENOMEM, "curl_multi_init failed");
 		return NULL;
@@ -282,6 +292,7 @@ int http_submit(struct http_engine *engine, const struct http_request *req,
 	if (job == NULL)
 		return kp_err_nomem(err);
 	job->req = req;
+	job->pool = &engine->pool;
 	job->start_at_ms = start_at_ms;
 	job->done = done;
 	job->ctx = ctx;
@@ -590,6 +601,9 @@ void http_engine_free(struct http_engine *engine)
 		job_free(heap_pop(engine));
 	free(engine->heap);
 	curl_multi_cleanup(engine->multi);
+	while (engine->pool.n > 0)
+		curl_easy_cleanup(engine->pool.easy[--engine->pool.n]);
+	free(engine->pool.easy);
 	ev_free(engine->ev);
 	free(engine);
 }

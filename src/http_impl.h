@@ -10,6 +10,13 @@
 
 #include "http.h"
 
+/* Easy handles of finished transfers, reset, for the next ones: a new
+ * handle costs allocations and fresh pages for its buffers every time. */
+struct http_pool {
+	CURL **easy;
+	size_t n, cap;
+};
+
 struct http_job {
 	struct http_job *next, *prev; /* the ready queue or the active list */
 	size_t heap_at;              /* index in the engine's heap */
@@ -20,6 +27,7 @@ struct http_job {
 	http_timer_fn timer;         /* set for a timer (then req is NULL) */
 	void *ctx;
 	CURL *easy;
+	struct http_pool *pool;      /* where easy goes back; NULL: cleanup */
 	struct curl_slist *headers;  /* ours and the configured ones */
 	struct curl_slist *own;      /* ours only: for another origin */
 	struct curl_slist *resolve;
@@ -38,7 +46,7 @@ struct http_job {
 void job_free(struct http_job *job);
 /* Completes a job without a transfer (deadline, setup failure). */
 void job_fail(struct http_job *job, enum http_failure failure, const char *msg);
-/* Creates the easy handle and sets every option; -1 with err. */
+/* Takes an easy handle (pooled or new) and sets every option; -1 with err. */
 int job_setup(struct http_job *job, uint64_t deadline_ms, struct kp_err *err);
 /*
  * After libcurl finished job's hop: true when the job was set up for its

@@ -115,6 +115,9 @@ void http_engine_watch(struct http_engine *engine,
 void http_engine_on_flag(struct http_engine *engine,
 			 volatile sig_atomic_t *flag, http_timer_fn fn, void *ctx);
 
+/* A reload's new max_parallel; transfers in flight are not cut. */
+void http_engine_set_parallel(struct http_engine *engine, int max_parallel);
+
 /* Drops every transfer and timer of ctx, uncalled (a check removed). */
 void http_cancel(struct http_engine *engine, const void *ctx);
 

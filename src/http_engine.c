@@ -4,7 +4,7 @@
  * driven with curl_multi_socket_action: it tells us which sockets to watch
  * (CURLMOPT_SOCKETFUNCTION) and when it wants the clock (TIMERFUNCTION), ev
  * waits, and each wake-up hands libcurl only the sockets that are ready.
- * Timers and transfers not yet due sit in one binary heap, due transfers
+ * Timers and transfers not yet due sit in one binary heap (http_heap.c), due transfers
  * past max_parallel in a FIFO, so no step walks everything that is open.
  */
 #include "http.h"
@@ -27,8 +27,7 @@ struct http_engine {
 	struct ev *ev;
 	int max_parallel;
 	int running;                 /* jobs attached to the multi handle */
-	struct http_job **heap;      /* timers and jobs not due yet, by time */
-	size_t n_heap, cap_heap;
+	struct job_heap later;       /* timers and jobs not due yet, by time */
 	struct http_job *ready;      /* due, waiting for a free slot (FIFO) */
 	struct http_job *ready_tail;
 	struct http_job *active;     /* attached to the multi handle */
@@ -45,76 +44,6 @@ struct http_engine {
 	http_timer_fn hook_fn;
 	void *hook_ctx;
 };
-
-/* --- the heap ---------------------------------------------------------- */
-
-static bool heap_before(const struct http_job *a, const struct http_job *b)
-{
-	return a->start_at_ms < b->start_at_ms ||
-	       (a->start_at_ms == b->start_at_ms && a->seq < b->seq);
-}
-
-static void heap_place(struct http_engine *engine, size_t i, struct http_job *job)
-{
-	engine->heap[i] = job;
-	job->heap_at = i;
-}
-
-static void heap_up(struct http_engine *engine, size_t i)
-{
-	struct http_job *job = engine->heap[i];
-
-	while (i > 0 && heap_before(job, engine->heap[(i - 1) / 2])) {
-		heap_place(engine, i, engine->heap[(i - 1) / 2]);
-		i = (i - 1) / 2;
-	}
-	heap_place(engine, i, job);
-}
-
-static void heap_down(struct http_engine *engine, size_t i)
-{
-	struct http_job *job = engine->heap[i];
-	size_t n = engine->n_heap, child;
-
-	while ((child = 2 * i + 1) < n) {
-		if (child + 1 < n && heap_before(engine->heap[child + 1],
-						 engine->heap[child]))
-			child++;
-		if (!heap_before(engine->heap[child], job))
-			break;
-		heap_place(engine, i, engine->heap[child]);
-		i = child;
-	}
-	heap_place(engine, i, job);
-}
-
-static int heap_push(struct http_engine *engine, struct http_job *job,
-		     struct kp_err *err)
-{
-	if (engine->n_heap == engine->cap_heap) {
-		size_t cap = engine->cap_heap ? engine->cap_heap * 2 : 64;
-		struct http_job **grown = realloc(engine->heap, cap * sizeof(*grown));
-
-		if (grown == NULL)
-			return kp_err_nomem(err);
-		engine->heap = grown;
-		engine->cap_heap = cap;
-	}
-	engine->heap[engine->n_heap++] = job;
-	heap_up(engine, engine->n_heap - 1);
-	return 0;
-}
-
-static struct http_job *heap_pop(struct http_engine *engine)
-{
-	struct http_job *top = engine->heap[0];
-
-	if (--engine->n_heap > 0) {
-		heap_place(engine, 0, engine->heap[engine->n_heap]);
-		heap_down(engine, 0);
-	}
-	return top;
-}
 
 /* --- queues -------------------------------------------------------------- */
 
@@ -276,7 +205,7 @@ static int engine_add(struct http_engine *engine, struct http_job *job,
 		ready_push(engine, job);
 		return 0;
 	}
-	if (heap_push(engine, job, err) != 0) {
+	if (heap_push(&engine->later, job, err) != 0) {
 		job_free(job);
 		return -1;
 	}
@@ -333,10 +262,15 @@ void http_engine_on_flag(struct http_engine *engine,
 	engine->hook_ctx = ctx;
 }
 
+void http_engine_set_parallel(struct http_engine *engine, int max_parallel)
+{
+	engine->max_parallel = max_parallel > 0 ? max_parallel : 1;
+	raise_fd_limit(engine->max_parallel);
+}
+
 void http_cancel(struct http_engine *engine, const void *ctx)
 {
 	struct http_job *job, *next;
-	size_t i, kept = 0;
 
 	for (job = engine->active; job != NULL; job = next) {
 		next = job->next;
@@ -359,18 +293,7 @@ void http_cancel(struct http_engine *engine, const void *ctx)
 			engine->ready_tail = job->prev;
 		job_free(job);
 	}
-	/* Filter, then heapify bottom-up: O(n) for the whole heap. */
-	for (i = 0; i < engine->n_heap; i++) {
-		if (engine->heap[i]->ctx == ctx)
-			job_free(engine->heap[i]);
-		else
-			engine->heap[kept++] = engine->heap[i];
-	}
-	engine->n_heap = kept;
-	for (i = kept / 2; i-- > 0;)
-		heap_down(engine, i);
-	for (i = 0; i < kept; i++)
-		engine->heap[i]->heap_at = i;
+	heap_drop_ctx(&engine->later, ctx);
 }
 
 /* --- the run ------------------------------------------------------------ */
@@ -418,9 +341,9 @@ static void engine_fire_due(struct http_engine *engine, uint64_t deadline_ms)
 	struct http_job *job;
 	const char *why;
 
-	while (engine->n_heap > 0 &&
-	       (ending || engine->heap[0]->start_at_ms <= now)) {
-		job = heap_pop(engine);
+	while (engine->later.n > 0 &&
+	       (ending || engine->later.v[0]->start_at_ms <= now)) {
+		job = heap_pop(&engine->later);
 		if (job->timer != NULL) {
 			if (!ending)
 				job->timer(job->ctx);
@@ -492,7 +415,7 @@ static void engine_abort(struct http_engine *engine, const char *msg)
 	}
 	engine->past_deadline = true;
 	/* Callbacks may queue more; each is failed in turn. */
-	while (engine->ready != NULL || engine->n_heap > 0) {
+	while (engine->ready != NULL || engine->later.n > 0) {
 		engine_fire_due(engine, 0);
 		engine_start_ready(engine, 0);
 	}
@@ -518,8 +441,8 @@ static int engine_wait_ms(const struct http_engine *engine, uint64_t deadline_ms
 {
 	uint64_t now = kp_now_ms(), until = now + HTTP_MAX_WAIT_MS;
 
-	if (engine->n_heap > 0 && engine->heap[0]->start_at_ms < until)
-		until = engine->heap[0]->start_at_ms;
+	if (engine->later.n > 0 && engine->later.v[0]->start_at_ms < until)
+		until = engine->later.v[0]->start_at_ms;
 	if (engine->curl_due_ms < until)
 		until = engine->curl_due_ms;
 	if (deadline_ms < until)
@@ -554,7 +477,7 @@ int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
 		}
 		engine_fire_due(engine, deadline_ms);
 		engine_start_ready(engine, deadline_ms);
-		if (engine->running == 0 && engine->ready == NULL && engine->n_heap == 0)
+		if (engine->running == 0 && engine->ready == NULL && engine->later.n == 0)
 			return 0;
 		now = kp_now_ms();
 		/* Transfer timeouts are clamped to the deadline, so curl's own
@@ -597,9 +520,9 @@ void http_engine_free(struct http_engine *engine)
 	}
 	while (engine->ready != NULL)
 		job_free(ready_pop(engine));
-	while (engine->n_heap > 0)
-		job_free(heap_pop(engine));
-	free(engine->heap);
+	while (engine->later.n > 0)
+		job_free(heap_pop(&engine->later));
+	free(engine->later.v);
 	curl_multi_cleanup(engine->multi);
 	while (engine->pool.n > 0)
 		curl_easy_cleanup(engine->pool.easy[--engine->pool.n]);

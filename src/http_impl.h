@@ -42,6 +42,16 @@ struct http_job {
 	enum kp_status capture;      /* KP_OK, or why the write callback stopped */
 };
 
+/* http_heap.c: a min-heap of jobs by start_at_ms, then seq. */
+struct job_heap {
+	struct http_job **v;
+	size_t n, cap;
+};
+int heap_push(struct job_heap *h, struct http_job *job, struct kp_err *err);
+struct http_job *heap_pop(struct job_heap *h); /* h->n > 0 */
+/* Frees every job of ctx, uncalled. */
+void heap_drop_ctx(struct job_heap *h, const void *ctx);
+
 /* http.c */
 void job_free(struct http_job *job);
 /* Completes a job without a transfer (deadline, setup failure). */

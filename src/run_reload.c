@@ -163,6 +163,7 @@ static int run_adopt(struct run_ctx *run, const struct config *fresh,
 	run->states = states;
 	run->n_states = n;
 	run->cfg = fresh;
+	http_engine_set_parallel(run->engine, fresh->max_parallel);
 	link_states(states, fresh);
 	log_info("reload: %zu checks kept, %zu started afresh", kept, n - kept);
 	for (i = 0; i < n; i++) {

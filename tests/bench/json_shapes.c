@@ -7,7 +7,7 @@
  * CPU time is the median of several runs. The cost per byte must not grow
  * with the size: the 8 MiB/1 MiB ratio is printed for each shape.
  *
- *   json_shapes [--quick] [--strict] [--runs N]
+ *   json_shapes [--quick] [--strict] [--runs N] [SHAPE...]
  *
  * --quick: 128 KiB and 1 MiB, 3 runs (a smoke run for ctest). Exit 1 when
  * a shape does not parse as expected; with --strict also when a ratio is
@@ -273,7 +273,7 @@ static double measure(const struct out *o, bool valid, int runs, char *msg, size
 int main(int argc, char **argv)
 {
 	bool quick = false, strict = false;
-	int runs = 5, failed = 0;
+	int runs = 5, failed = 0, first_shape = argc;
 	size_t small = (size_t)1 << 20, big = (size_t)8 << 20;
 
 	for (int i = 1; i < argc; i++) {
@@ -283,8 +283,10 @@ int main(int argc, char **argv)
 			strict = true;
 		else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
 			runs = atoi(argv[++i]);
-		else {
-			fprintf(stderr, "usage: json_shapes [--quick] [--strict] [--runs N]\n");
+		else if (argv[i][0] != '-' && first_shape == argc)
+			first_shape = i;
+		else if (argv[i][0] == '-') {
+			fprintf(stderr, "usage: json_shapes [--quick] [--strict] [--runs N] [SHAPE...]\n");
 			return 64;
 		}
 	}
@@ -302,7 +304,12 @@ int main(int argc, char **argv)
 		struct out a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
 		char msg[256];
 		double ta, tb, pa, pb, ratio;
+		bool wanted = first_shape == argc;
 
+		for (int i = first_shape; i < argc; i++)
+			wanted |= strcmp(argv[i], sh->name) == 0;
+		if (!wanted)
+			continue;
 		sh->build(&a, small);
 		sh->build(&b, big);
 		ta = measure(&a, sh->valid, runs, msg, sizeof(msg));

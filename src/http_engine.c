@@ -128,9 +128,15 @@ static int on_timer(CURLM *multi, long timeout_ms, void *userp)
 static void on_ready(void *ctx, int fd, int events)
 {
 	struct http_engine *engine = ctx;
+	/* An error or hang-up is handed over as readiness, not as
+	 * CURL_CSELECT_ERR: libcurl then reads or writes and reports what the
+	 * socket says ("connection reset by peer"), where CSELECT_ERR would
+	 * only give "select/poll returned error", depending on how the RST
+	 * and the data happened to arrive. */
 	int mask = ((events & EV_READ) ? CURL_CSELECT_IN : 0) |
-		   ((events & EV_WRITE) ? CURL_CSELECT_OUT : 0) |
-		   ((events & EV_ERROR) ? CURL_CSELECT_ERR : 0);
+		   ((events & EV_WRITE) ? CURL_CSELECT_OUT : 0);
+	if ((events & EV_ERROR) && mask == 0)
+		mask = CURL_CSELECT_IN | CURL_CSELECT_OUT;
 	int still_running = 0;
 	CURLMcode mresult = curl_multi_socket_action(engine->multi, fd, mask,
 						     &still_running);

@@ -98,6 +98,8 @@ const char *json_str_raw(const struct json_doc *doc, int node, size_t *len,
 {
 	const struct json_tok *t;
 
+	*len = 0;
+	*plain = true;
 	if (!valid_node(doc, node) || JT_TYPE(&doc->tok[node]) != JT_STRING)
 		return NULL;
 	t = &doc->tok[node];
@@ -206,6 +208,8 @@ static bool key_equals(const struct json_doc *doc, int node, const char *key,
 	char *buf = small;
 	bool eq;
 
+	if (raw == NULL)
+		return false;
 	if (plain)
 		return len == key_len && memcmp(raw, key, len) == 0;
 	if (len > key_len * 6 + 6)

@@ -203,7 +203,7 @@ int jv_lookup_key(struct ev *e, int object, const char *key, size_t len)
 				found = k + 1;
 		} else {
 			struct arena_mark m = arena_mark(&e->arena);
-			const char *dk;
+			const char *dk = NULL;
 
 			if (key_of(e, k, &dk, &klen) != 0)
 				return -2;

@@ -24,25 +24,6 @@ static enum json_type primitive_type(char c)
 	       JSON_NUMBER;
 }
 
-enum json_type json_type(const struct json_doc *doc, int node)
-{
-	const struct json_tok *t;
-
-	if (!valid_node(doc, node))
-		return JSON_NONE;
-	t = &doc->tok[node];
-	switch (JT_TYPE(t)) {
-	case JT_OBJECT:
-		return JSON_OBJECT;
-	case JT_ARRAY:
-		return JSON_ARRAY;
-	case JT_STRING:
-		return JSON_STRING;
-	default:
-		return primitive_type(doc->text[t->a]);
-	}
-}
-
 enum json_type json_token(const struct json_doc *doc, int node, const char **text,
 			  size_t *len, bool *plain)
 {
@@ -69,6 +50,15 @@ enum json_type json_token(const struct json_doc *doc, int node, const char **tex
 		*len = JT_PAYLOAD(t);
 		return primitive_type((*text)[0]);
 	}
+}
+
+enum json_type json_type(const struct json_doc *doc, int node)
+{
+	const char *text;
+	size_t len;
+	bool plain;
+
+	return json_token(doc, node, &text, &len, &plain);
 }
 
 size_t json_size(const struct json_doc *doc, int node)

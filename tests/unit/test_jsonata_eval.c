@@ -13,12 +13,9 @@
 #include <cmocka.h>
 
 #include "jsonata.h"
+#include "jsonata_case.h"
 
-struct eval_case {
-	const char *doc, *expr, *want; /* want: output line, or "ERROR CODE" */
-};
-
-static const struct eval_case CASES[] = {
+static const struct jsonata_case CASES[] = {
 	/* Sequences, singletons and flattening. */
 	{ "{\"a\":[{\"b\":1},{\"b\":2}]}", "a.b", "[1,2]" },
 	{ "{\"a\":[{\"b\":1},{\"c\":2}]}", "a.b", "1" },
@@ -93,40 +90,10 @@ static const struct eval_case CASES[] = {
 	  "\"\\u0001\\t\\\"\\\\/\x7f\\ud800\"" },
 };
 
-static void run(const struct eval_case *c, char *got, size_t size)
-{
-	struct jsonata_err err = { "", 0, "" };
-	struct kp_err kerr = { KP_OK, "" };
-	struct jsonata_prog *prog = jsonata_compile(c->expr, &err);
-	struct json_doc *doc = NULL;
-	struct buf out;
-
-	if (prog == NULL) {
-		snprintf(got, size, "ERROR %s", err.code);
-		return;
-	}
-	assert_int_equal(json_parse(c->doc, strlen(c->doc), &doc, &kerr), 0);
-	buf_init(&out, 1 << 20);
-	if (jsonata_eval_to_json(prog, doc, &out, &err) != 0)
-		snprintf(got, size, "ERROR %s", err.code);
-	else
-		snprintf(got, size, "%s", buf_str(&out));
-	buf_free(&out);
-	json_free(doc);
-	jsonata_free(prog);
-}
-
 static void test_semantics(void **state)
 {
-	char got[512];
-
 	(void)state;
-	for (size_t i = 0; i < sizeof(CASES) / sizeof(CASES[0]); i++) {
-		run(&CASES[i], got, sizeof(got));
-		if (strcmp(got, CASES[i].want) != 0)
-			fail_msg("%s on %s\n  got  %s\n  want %s", CASES[i].expr,
-				 CASES[i].doc, got, CASES[i].want);
-	}
+	jsonata_cases_check(CASES, sizeof(CASES) / sizeof(CASES[0]));
 }
 
 struct kuma_case {

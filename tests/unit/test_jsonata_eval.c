@@ -133,11 +133,11 @@ static const struct kuma_case KUMA[] = {
 	  "must be of the same data type. Response from server was: {\"s\":\"a\"}" },
 };
 
-static void test_kuma_check(void **state)
+/* Kuma 2's comparison (kuma1 false) or Kuma 1's (true) on each case. */
+static void check_kuma_cases(const struct kuma_case *cases, size_t n, bool kuma1)
 {
-	(void)state;
-	for (size_t i = 0; i < sizeof(KUMA) / sizeof(KUMA[0]); i++) {
-		const struct kuma_case *c = &KUMA[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct kuma_case *c = &cases[i];
 		struct jsonata_err err = { "", 0, "" };
 		struct kp_err reason = { KP_OK, "" };
 		struct jsonata_prog *prog = jsonata_compile(c->expr, &err);
@@ -147,14 +147,27 @@ static void test_kuma_check(void **state)
 
 		assert_non_null(prog);
 		assert_int_equal(json_parse(c->doc, strlen(c->doc), &doc, &reason), 0);
-		assert_int_equal(jsonata_kuma_check(prog, doc, c->expected, c->op, &pass,
-						    value, sizeof(value), &reason), 0);
+		if (kuma1)
+			assert_int_equal(jsonata_kuma1_check(prog, doc, c->expected, &pass,
+							     value, sizeof(value), &reason), 0);
+		else
+			assert_int_equal(jsonata_kuma_check(prog, doc, c->expected, c->op,
+							    &pass, value, sizeof(value),
+							    &reason), 0);
 		if (pass != c->pass || strncmp(reason.msg, c->msg, strlen(c->msg)) != 0)
 			fail_msg("%s on %s: pass=%d msg \"%s\"", c->expr, c->doc, pass,
 				 reason.msg);
+		if (kuma1 && c->pass)
+			assert_string_equal(value, c->expected);
 		json_free(doc);
 		jsonata_free(prog);
 	}
+}
+
+static void test_kuma_check(void **state)
+{
+	(void)state;
+	check_kuma_cases(KUMA, sizeof(KUMA) / sizeof(KUMA[0]), false);
 }
 
 /* The whole value is compared, however long: no fixed-size copy. */
@@ -206,27 +219,7 @@ static const struct kuma_case KUMA1[] = {
 static void test_kuma1_check(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(KUMA1) / sizeof(KUMA1[0]); i++) {
-		const struct kuma_case *c = &KUMA1[i];
-		struct jsonata_err err = { "", 0, "" };
-		struct kp_err reason = { KP_OK, "" };
-		struct jsonata_prog *prog = jsonata_compile(c->expr, &err);
-		struct json_doc *doc = NULL;
-		char value[64];
-		bool pass = !c->pass;
-
-		assert_non_null(prog);
-		assert_int_equal(json_parse(c->doc, strlen(c->doc), &doc, &reason), 0);
-		assert_int_equal(jsonata_kuma1_check(prog, doc, c->expected, &pass,
-						     value, sizeof(value), &reason), 0);
-		if (pass != c->pass || strncmp(reason.msg, c->msg, strlen(c->msg)) != 0)
-			fail_msg("%s on %s: pass=%d msg \"%s\"", c->expr, c->doc, pass,
-				 reason.msg);
-		if (c->pass)
-			assert_string_equal(value, c->expected);
-		json_free(doc);
-		jsonata_free(prog);
-	}
+	check_kuma_cases(KUMA1, sizeof(KUMA1) / sizeof(KUMA1[0]), true);
 }
 
 /* A joined text longer than expected never equals it, however long. */

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "check.h"
+#include "check_fixture.h"
 #include "push.h"
 #include "redact.h"
 #include "util.h"
@@ -19,34 +20,11 @@ static struct net_opts net = { .timeout_s = 10, .connect_timeout_s = 5,
 
 static struct check make_check(enum tier tier)
 {
-	struct check c;
+	struct check c = fixture_check("webui/x", tier);
 
-	memset(&c, 0, sizeof(c));
-	c.name = "webui/x";
-	c.tier = tier;
 	c.net = net;
-	c.expected = "true";
-	c.op = JSONATA_OP_EQ;
-	c.model = "llama3.2:3b";
-	c.prompt = "Respond with the word HEALTHY";
-	c.expect = "HEALTHY";
-	c.method = "GET";
-	c.url = "http://127.0.0.1:1/x";
-	c.status[0].lo = 200;
-	c.status[0].hi = 299;
-	c.n_status = 1;
+	fixture_chat_prompt(&c);
 	return c;
-}
-
-static void respond(struct http_response *resp, long status, const char *type,
-		    const char *body)
-{
-	memset(resp, 0, sizeof(*resp));
-	resp->status = status;
-	snprintf(resp->content_type, sizeof(resp->content_type), "%s", type);
-	buf_init(&resp->body, 1 << 20);
-	assert_int_equal(buf_append_str(&resp->body, body), KP_OK);
-	resp->timings.total_ms = 12.4;
 }
 
 struct judge_case {
@@ -117,7 +95,7 @@ static void test_judge_table(void **state)
 
 		if (c->tier == TIER_MODELS)
 			check.query = query;
-		respond(&resp, c->status, c->type, c->body);
+		fixture_respond_str(&resp, c->status, c->type, c->body);
 		assert_int_equal(check_judge(&check, &resp, &result, &err), 0);
 		if (strcmp(result.msg, c->msg) != 0 || result.up != c->up)
 			fail_msg("case %zu: got %s \"%s\", want %s \"%s\"", i,
@@ -139,7 +117,7 @@ static void test_keyword(void **state)
 
 	(void)state;
 	check.keyword = "models";
-	respond(&resp, 200, "application/json", "{\"data\":[]}");
+	fixture_respond_str(&resp, 200, "application/json", "{\"data\":[]}");
 	assert_int_equal(check_judge(&check, &resp, &result, &err), 0);
 	assert_false(result.up);
 	assert_string_equal(result.msg, "keyword \"models\" not found (HTTP 200)");
@@ -163,13 +141,13 @@ static void test_status_list(void **state)
 	check.status[1].lo = check.status[1].hi = 301;
 	check.n_status = 2;
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		respond(&resp, want[i].status, "text/plain", "");
+		fixture_respond_str(&resp, want[i].status, "text/plain", "");
 		assert_int_equal(check_judge(&check, &resp, &result, &err), 0);
 		if (result.up != want[i].up)
 			fail_msg("HTTP %ld: %s", want[i].status, result.msg);
 		buf_free(&resp.body);
 	}
-	respond(&resp, 404, "text/plain", "nope");
+	fixture_respond_str(&resp, 404, "text/plain", "nope");
 	assert_int_equal(check_judge(&check, &resp, &result, &err), 0);
 	assert_string_equal(result.msg, "HTTP 404 (expected 200-299,301): nope");
 	buf_free(&resp.body);
@@ -183,7 +161,7 @@ static void test_transport_failure(void **state)
 	struct kp_err err = { KP_OK, "" };
 
 	(void)state;
-	respond(&resp, 0, "", "");
+	fixture_respond_str(&resp, 0, "", "");
 	resp.failure = HTTP_FAIL_REFUSED;
 	snprintf(resp.error, sizeof(resp.error), "connection refused");
 	resp.timings.total_ms = 0.2;
@@ -249,7 +227,7 @@ static void judge_with_key(enum tier tier, long status, const char *type,
 	assert_non_null(r);
 	assert_int_equal(redactor_add(r, KEY, strlen(KEY)), 0);
 	check.redact = r;
-	respond(&resp, status, type, body);
+	fixture_respond_str(&resp, status, type, body);
 	assert_int_equal(check_judge(&check, &resp, result, &err), 0);
 	buf_free(&resp.body);
 	redactor_free(r);

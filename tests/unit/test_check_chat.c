@@ -11,18 +11,12 @@
 #include <cmocka.h>
 
 #include "check.h"
+#include "check_fixture.h"
 
 static struct check make_chat(enum chat_match how)
 {
-	struct check c;
+	struct check c = fixture_chat_check();
 
-	memset(&c, 0, sizeof(c));
-	c.name = "webui/chat";
-	c.tier = TIER_CHAT;
-	c.net.max_body_bytes = 1 << 20;
-	c.model = "llama3.2:3b";
-	c.prompt = "Respond with the word HEALTHY";
-	c.expect = "HEALTHY";
 	c.match = how;
 	return c;
 }
@@ -33,11 +27,7 @@ static void judge(const struct check *check, const char *type, const char *body,
 	struct http_response resp;
 	struct kp_err err = { KP_OK, "" };
 
-	memset(&resp, 0, sizeof(resp));
-	resp.status = 200;
-	snprintf(resp.content_type, sizeof(resp.content_type), "%s", type);
-	buf_init(&resp.body, 1 << 20);
-	assert_int_equal(buf_append_str(&resp.body, body), KP_OK);
+	fixture_respond_str(&resp, 200, type, body);
 	resp.timings.total_ms = 30;
 	assert_int_equal(check_judge(check, &resp, result, &err), 0);
 	buf_free(&resp.body);

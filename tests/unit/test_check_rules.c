@@ -17,6 +17,7 @@
 
 #include "cert.h"
 #include "check.h"
+#include "check_fixture.h"
 
 static const char MODELS[] =
 	"{\"data\":[{\"id\":\"llama3.1:8b\"},{\"id\":\"qwen\\u0032\"},"
@@ -24,33 +25,12 @@ static const char MODELS[] =
 
 static struct check make_check(enum tier tier)
 {
-	struct check c;
+	struct check c = fixture_check("x", tier);
 
-	memset(&c, 0, sizeof(c));
-	c.name = "x";
-	c.tier = tier;
 	c.net.timeout_s = 10;
 	c.net.max_body_bytes = 1 << 20;
 	c.net.tls_expiry_warn_days = 14;
-	c.expected = "true";
-	c.op = JSONATA_OP_EQ;
-	c.method = "GET";
-	c.url = "http://127.0.0.1:1/x";
-	c.status[0].lo = 200;
-	c.status[0].hi = 299;
-	c.n_status = 1;
 	return c;
-}
-
-static void respond(struct http_response *resp, long status, const char *type,
-		    const char *body, size_t len)
-{
-	memset(resp, 0, sizeof(*resp));
-	resp->status = status;
-	snprintf(resp->content_type, sizeof(resp->content_type), "%s", type);
-	buf_init(&resp->body, 1 << 20);
-	assert_int_equal(buf_append(&resp->body, body, len), KP_OK);
-	resp->timings.total_ms = 12.4;
 }
 
 /* Judges body (len bytes, NULs allowed) and checks verdict and msg. */
@@ -62,7 +42,7 @@ static void expect_n(const struct check *check, long status, const char *type,
 	struct check_result result;
 	struct kp_err err = { KP_OK, "" };
 
-	respond(&resp, status, type, body, len);
+	fixture_respond(&resp, status, type, body, len);
 	assert_int_equal(check_judge(check, &resp, &result, &err), 0);
 	if (result.up != up || (whole ? strcmp(result.msg, msg) != 0
 				      : strncmp(result.msg, msg, strlen(msg)) != 0))
@@ -205,7 +185,7 @@ static void test_upside_down(void **state)
 	expect(&c, 200, "text/plain", "", 0, false, "upside down: HTTP 200");
 	expect(&c, 503, "text/plain", "", 0, true,
 	       "upside down: HTTP 503 (expected 200-299)");
-	respond(&resp, 0, "", "", 0);
+	fixture_respond(&resp, 0, "", "", 0);
 	resp.failure = HTTP_FAIL_REFUSED;
 	snprintf(resp.error, sizeof(resp.error), "connection refused");
 	assert_int_equal(check_judge(&c, &resp, &result, NULL), 0);
@@ -222,7 +202,7 @@ static void test_max_latency(void **state)
 
 	(void)state;
 	c.net.max_latency_s = 2.0;
-	respond(&resp, 200, "text/plain", "", 0);
+	fixture_respond(&resp, 200, "text/plain", "", 0);
 	resp.timings.total_ms = 2300.2;
 	assert_int_equal(check_judge(&c, &resp, &result, NULL), 0);
 	assert_false(result.up);
@@ -253,7 +233,7 @@ static void test_certificate_window(void **state)
 	time_t end = (time_t)(now + 5 * 86400 - 30);
 
 	(void)state;
-	respond(&resp, 200, "application/json", "{\"status\":true}", 15);
+	fixture_respond(&resp, 200, "application/json", "{\"status\":true}", 15);
 	resp.cert_not_after = now + 5 * 86400 - 30;
 	assert_int_equal(check_judge(&c, &resp, &result, NULL), 0);
 	strftime(date, sizeof(date), "%Y-%m-%d", gmtime(&end));

@@ -17,6 +17,7 @@
 
 #include "alloc_hook.h"
 #include "check.h"
+#include "check_fixture.h"
 
 size_t __sanitizer_get_current_allocated_bytes(void) __attribute__((weak));
 
@@ -52,15 +53,8 @@ static const struct reply replies[] = {
 static void judge_once(const struct http_response *resp,
 		       struct check_result *result, struct kp_err *err, int *rc)
 {
-	struct check check;
+	struct check check = fixture_chat_check();
 
-	memset(&check, 0, sizeof(check));
-	check.name = "webui/chat";
-	check.tier = TIER_CHAT;
-	check.net.max_body_bytes = 1 << 20;
-	check.model = "llama3.2:3b";
-	check.prompt = "Respond with the word HEALTHY";
-	check.expect = "HEALTHY";
 	memset(err, 0, sizeof(*err));
 	*rc = check_judge(&check, resp, result, err);
 }
@@ -80,13 +74,8 @@ static void test_chat_judge_oom(void **state)
 		int rc;
 
 		/* the reply is made before the hook is armed */
-		memset(&resp, 0, sizeof(resp));
-		resp.status = 200;
-		snprintf(resp.content_type, sizeof(resp.content_type), "%s",
-			 replies[i].type);
+		fixture_respond_str(&resp, 200, replies[i].type, replies[i].body);
 		resp.timings.total_ms = 20;
-		buf_init(&resp.body, 1 << 20);
-		assert_int_equal(buf_append_str(&resp.body, replies[i].body), KP_OK);
 		alloc_hook_fail_at(0);
 		judge_once(&resp, &want, &err, &rc);
 		total = alloc_hook_count();

@@ -110,3 +110,15 @@ LOG_FN(log_warnx, LOG_LVL_WARN, NULL)
 LOG_FN(log_warn, LOG_LVL_WARN, strerror(errno))
 LOG_FN(log_info, LOG_LVL_INFO, NULL)
 LOG_FN(log_debug, LOG_LVL_DEBUG, NULL)
+
+void log_line_err(void *ctx, const char *line)
+{
+	(void)ctx;
+	log_err("%s", line);
+}
+
+void log_line_warn(void *ctx, const char *line)
+{
+	(void)ctx;
+	log_warnx("%s", line);
+}

@@ -30,4 +30,11 @@ void log_warn(const char *fmt, ...) KP_PRINTF(1, 2); /* adds strerror(errno) */
 void log_info(const char *fmt, ...) KP_PRINTF(1, 2);
 void log_debug(const char *fmt, ...) KP_PRINTF(1, 2);
 
+/*
+ * Sinks in config_report_fn's shape for lines that are already whole
+ * ("FILE:LINE: setting: problem"): logged as errors or warnings; ctx unused.
+ */
+void log_line_err(void *ctx, const char *line);
+void log_line_warn(void *ctx, const char *line);
+
 #endif

@@ -16,19 +16,6 @@
 #include "monitors.h"
 #include "query_cmd.h"
 
-/* config_load's per-problem lines: each already "FILE:LINE: ...". */
-static void print_problem(void *ctx, const char *line)
-{
-	(void)ctx;
-	log_err("%s", line);
-}
-
-static void print_warning(void *ctx, const char *line)
-{
-	(void)ctx;
-	log_warnx("%s", line);
-}
-
 static enum log_level level_for(int verbosity)
 {
 	if (verbosity < 0)
@@ -99,7 +86,7 @@ int main(int argc, char **argv)
 		log_err("%s", err.msg);
 		return KP_EXIT_SOFTWARE;
 	}
-	cfg = config_load(opts.config_path, print_problem, print_warning, NULL, &err);
+	cfg = config_load(opts.config_path, log_line_err, log_line_warn, NULL, &err);
 	if (cfg == NULL) {
 		log_err("%s", err.msg);
 		code = exit_for_load(err.status);
@@ -114,7 +101,7 @@ int main(int argc, char **argv)
 		if (cfg->log != NULL && strcmp(cfg->log, "syslog") == 0)
 			log_init(level_for(opts.verbosity), LOG_SINK_SYSLOG);
 		if (opts.loop) {
-			code = agent_loop(cfg, &opts, print_problem, print_warning);
+			code = agent_loop(cfg, &opts, log_line_err, log_line_warn);
 			cfg = NULL;
 		} else {
 			code = agent_once(cfg, &opts);

@@ -114,18 +114,6 @@ void monitor_advise(const struct config *cfg, size_t i, bool loop,
 		out->retries = 0;
 }
 
-static void print_problem(void *ctx, const char *line)
-{
-	(void)ctx;
-	log_err("%s", line);
-}
-
-static void print_warning(void *ctx, const char *line)
-{
-	(void)ctx;
-	log_warnx("%s", line);
-}
-
 static const char usage_text[] =
 	"usage: kuma-push monitors [-c FILE] [--loop] [--only PATTERN[,...]]\n"
 	"Prints, for each push monitor of FILE (default " KP_DEFAULT_CONFIG "),\n"
@@ -199,7 +187,7 @@ int monitors_main(int argc, char **argv)
 		return KP_EXIT_USAGE;
 	}
 	log_init(LOG_LVL_WARN, LOG_SINK_STDERR);
-	cfg = config_load(path, print_problem, print_warning, NULL, &err);
+	cfg = config_load(path, log_line_err, log_line_warn, NULL, &err);
 	if (cfg == NULL) {
 		log_err("%s", err.msg);
 		log_close();

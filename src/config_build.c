@@ -134,6 +134,19 @@ const char *cfg_string(struct loader *ld, const config_setting_t *blk,
 	return v;
 }
 
+void cfg_string_dup(struct loader *ld, const config_setting_t *blk,
+		    const char *name, int flags, const char *dflt, char **out,
+		    const config_setting_t **where)
+{
+	const config_setting_t *m;
+	const char *v = cfg_string(ld, blk, name, flags, &m);
+
+	if (where != NULL)
+		*where = m;
+	if ((v != NULL || m == NULL) && (*out = kp_strdup(v ? v : dflt)) == NULL)
+		cfg_nomem(ld);
+}
+
 /* URLs are not echoed: they may carry a user:password@. */
 char *cfg_url(struct loader *ld, const config_setting_t *s, const char *v,
 	      bool base)

@@ -54,16 +54,14 @@ static void compile_query(struct loader *ld, struct check *c,
 void cfg_query(struct loader *ld, struct check *c, const config_setting_t *blk,
 	       const char *default_query)
 {
-	const config_setting_t *m, *exp, *op;
+	const config_setting_t *m, *op;
 	const char *v;
 
 	v = cfg_string(ld, blk, "query", CFG_NONEMPTY, &m);
 	if (v != NULL || (m == NULL && default_query != NULL))
 		compile_query(ld, c, blk, m, v ? v : default_query);
-	v = cfg_string(ld, blk, "expected", 0, &exp);
-	if ((v != NULL || exp == NULL) &&
-	    (c->expected = kp_strdup(v ? v : DEFAULT_EXPECTED)) == NULL)
-		cfg_nomem(ld);
+	cfg_string_dup(ld, blk, "expected", 0, DEFAULT_EXPECTED, &c->expected,
+		       NULL);
 	c->op = JSONATA_OP_EQ;
 	v = cfg_string(ld, blk, "operator", 0, &op);
 	if (v != NULL && !jsonata_op_parse(v, &c->op))

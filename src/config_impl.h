@@ -122,6 +122,13 @@ void cfg_keys(struct loader *ld, const config_setting_t *blk,
 const char *cfg_string(struct loader *ld, const config_setting_t *blk,
 		       const char *name, int flags,
 		       const config_setting_t **where);
+/*
+ * cfg_string's value copied to *out, or dflt's when the member is absent;
+ * *out is left alone when the member is invalid (reported).
+ */
+void cfg_string_dup(struct loader *ld, const config_setting_t *blk,
+		    const char *name, int flags, const char *dflt, char **out,
+		    const config_setting_t **where);
 /* An http(s) URL; base: no query, trailing slashes cut. NULL if reported. */
 char *cfg_url(struct loader *ld, const config_setting_t *s, const char *v,
 	      bool base);

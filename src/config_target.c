@@ -98,14 +98,10 @@ static void load_chat(struct loader *ld, struct check *c,
 	v = cfg_string(ld, blk, "model", CFG_REQUIRED | CFG_NONEMPTY, NULL);
 	if (v != NULL && (c->model = kp_strdup(v)) == NULL)
 		cfg_nomem(ld);
-	v = cfg_string(ld, blk, "prompt", CFG_NONEMPTY, &mp);
-	if ((v != NULL || mp == NULL) &&
-	    (c->prompt = kp_strdup(v ? v : DEFAULT_PROMPT)) == NULL)
-		cfg_nomem(ld);
-	v = cfg_string(ld, blk, "expect", CFG_NONEMPTY, &m);
-	if ((v != NULL || m == NULL) &&
-	    (c->expect = kp_strdup(v ? v : DEFAULT_EXPECT)) == NULL)
-		cfg_nomem(ld);
+	cfg_string_dup(ld, blk, "prompt", CFG_NONEMPTY, DEFAULT_PROMPT, &c->prompt,
+		       &mp);
+	cfg_string_dup(ld, blk, "expect", CFG_NONEMPTY, DEFAULT_EXPECT, &c->expect,
+		       &m);
 	/* A reply holding the whole prompt is judged an echo, never an answer. */
 	if (c->prompt != NULL && c->expect != NULL &&
 	    chat_echoes(c->expect, strlen(c->expect), c->prompt))

@@ -196,6 +196,29 @@ def render_config(cfg):
     return "".join("%s = %s;\n" % (k, _render(v, 0)) for k, v in cfg.items())
 
 
+# openssl options for a new P-256 key, unencrypted.
+EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+
+
+def need_openssl():
+    """Skips the calling test (class) when the openssl command is missing."""
+    if not shutil.which("openssl"):
+        raise unittest.SkipTest("needs the openssl command")
+
+
+def openssl(d, *args):
+    """Runs openssl in directory d, quietly; raises if it fails."""
+    subprocess.run(["openssl"] + list(args), cwd=d, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   timeout=30)
+
+
+def make_ca(d, days):
+    """A self-signed test CA in d (ca.key, ca.pem) valid for days."""
+    openssl(d, "req", "-x509", *EC_KEY, "-keyout", "ca.key", "-out", "ca.pem",
+            "-days", days, "-subj", "/CN=kuma-push test CA")
+
+
 def write_file(path, text, mode=0o600):
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -9,15 +9,15 @@ import calendar
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kp_harness import (EXIT_CONFIG, EXIT_OK, GOOD_KEY,  # noqa: E402
-                        KPTestCase, KUMA_PUSH, WRAPPER, mask, scaled, secret, token,
+from kp_harness import (EC_KEY, EXIT_CONFIG, EXIT_OK, GOOD_KEY,  # noqa: E402
+                        KPTestCase, KUMA_PUSH, WRAPPER, make_ca, mask,
+                        need_openssl, openssl, scaled, secret, token,
                         write_file)
 
 OLLAMA_IDS = "llama3.2:3b,qwen2.5:7b-instruct,gemma3:4b"
@@ -175,21 +175,13 @@ class Latency(ChecksCase):
         self.assert_down(res, tok, msg_re=r"^HTTP 500")
 
 
-def openssl(d, *args):
-    subprocess.run(["openssl"] + list(args), cwd=d, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   timeout=30)
-
-
 def make_certs(d):
     """A CA (30 days) and leaves for 127.0.0.1 signed by it: one ending in
     5 days, one expired, one valid only from 2030."""
-    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    openssl(d, "req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem",
-            "-days", "30", "-subj", "/CN=kuma-push test CA")
+    make_ca(d, "30")
     with open(os.path.join(d, "leaf.ext"), "w") as f:
         f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
-    openssl(d, "req", *ec, "-keyout", "leaf.key", "-out", "leaf.csr",
+    openssl(d, "req", *EC_KEY, "-keyout", "leaf.key", "-out", "leaf.csr",
             "-subj", "/CN=127.0.0.1")
     for name, days in (("five", "5"), ("expired", "-1")):
         openssl(d, "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem",
@@ -213,8 +205,7 @@ def make_certs(d):
 class Certificates(ChecksCase):
     @classmethod
     def setUpClass(cls):
-        if not shutil.which("openssl"):
-            raise unittest.SkipTest("needs the openssl command")
+        need_openssl()
         super().setUpClass()
         cls.certs = make_certs(cls.classdir)
         cls.ca = os.path.join(cls.classdir, "ca.pem")

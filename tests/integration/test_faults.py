@@ -12,8 +12,9 @@ import unittest
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kp_harness import (BAD_KEY, EXIT_OK, KPTestCase, free_port,  # noqa: E402
-                        mask, scaled)
+from kp_harness import (BAD_KEY, EC_KEY, EXIT_OK, KPTestCase,  # noqa: E402
+                        free_port, make_ca, mask, need_openssl, openssl,
+                        scaled)
 
 T = 1.5          # check timeout in these tests (s)
 LIMIT = T * 1.1  # "within the configured timeout + 10 %"
@@ -225,26 +226,20 @@ class F11NoSuchHost(FaultCase):
 def make_certs(d):
     """A CA, a leaf for 127.0.0.1/localhost and one for another host, both
     signed by the CA, and a self-signed leaf for 127.0.0.1."""
-    def ssl(*args):
-        subprocess.run(["openssl"] + list(args), cwd=d, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=30)
-    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-          "-nodes"]
-    ssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem",
-        "-days", "400", "-subj", "/CN=kuma-push test CA")
+    make_ca(d, "400")
     for name, san in (("good", "DNS:localhost,IP:127.0.0.1"),
                       ("wronghost", "DNS:other.example")):
-        ssl("req", *ec, "-keyout", name + ".key", "-out", name + ".csr",
-            "-subj", "/CN=" + san.split(",")[0].split(":")[1])
+        openssl(d, "req", *EC_KEY, "-keyout", name + ".key",
+                "-out", name + ".csr",
+                "-subj", "/CN=" + san.split(",")[0].split(":")[1])
         with open(os.path.join(d, name + ".ext"), "w") as f:
             f.write("subjectAltName=%s\n" % san)
-        ssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem",
-            "-CAkey", "ca.key", "-CAcreateserial", "-out", name + ".pem",
-            "-days", "400", "-extfile", name + ".ext")
-    ssl("req", "-x509", *ec, "-keyout", "self.key", "-out", "self.pem",
-        "-days", "400", "-subj", "/CN=127.0.0.1",
-        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1")
+        openssl(d, "x509", "-req", "-in", name + ".csr", "-CA", "ca.pem",
+                "-CAkey", "ca.key", "-CAcreateserial", "-out", name + ".pem",
+                "-days", "400", "-extfile", name + ".ext")
+    openssl(d, "req", "-x509", *EC_KEY, "-keyout", "self.key",
+            "-out", "self.pem", "-days", "400", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1")
     return {n: (os.path.join(d, n + ".pem"), os.path.join(d, n + ".key"))
             for n in ("good", "wronghost", "self")}
 
@@ -255,8 +250,7 @@ class F12TLS(FaultCase):
 
     @classmethod
     def setUpClass(cls):
-        if not shutil.which("openssl"):
-            raise unittest.SkipTest("needs the openssl command")
+        need_openssl()
         super().setUpClass()
         cls.certs = make_certs(cls.classdir)
         cls.ca = os.path.join(cls.classdir, "ca.pem")

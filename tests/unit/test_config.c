@@ -16,49 +16,22 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "config_capture.h"
 
 #define CONF_DIR KP_SOURCE_DIR "/tests/config/"
-#define MAX_LINES 64
 
 /* The allocation hook, when this program is linked with it (test_oom*). */
 void alloc_hook_fail_at(unsigned long n) __attribute__((weak));
 _Bool alloc_hook_failed(void) __attribute__((weak));
 void alloc_hook_reset(void) __attribute__((weak));
 
-struct capture {
-	char errors[MAX_LINES][1024];
-	int n_errors;
-	char warnings[MAX_LINES][1024];
-	int n_warnings;
-};
-
 static struct capture cap;
-
-static void on_error(void *ctx, const char *line)
-{
-	struct capture *c = ctx;
-
-	if (c->n_errors < MAX_LINES)
-		snprintf(c->errors[c->n_errors], sizeof(c->errors[0]), "%s",
-			 line);
-	c->n_errors++;
-}
-
-static void on_warning(void *ctx, const char *line)
-{
-	struct capture *c = ctx;
-
-	if (c->n_warnings < MAX_LINES)
-		snprintf(c->warnings[c->n_warnings], sizeof(c->warnings[0]),
-			 "%s", line);
-	c->n_warnings++;
-}
 
 static struct config *load(const char *path, struct kp_err *err)
 {
 	memset(&cap, 0, sizeof(cap));
 	memset(err, 0, sizeof(*err));
-	return config_load(path, on_error, on_warning, &cap, err);
+	return config_load(path, capture_error, capture_warning, &cap, err);
 }
 
 static void setup_env(void)
@@ -112,7 +85,7 @@ static void test_good_full(void **state)
 	(void)state;
 	setup_env();
 	cfg = load(CONF_DIR "good_full.conf", &err);
-	for (i = 0; i < cap.n_errors && i < MAX_LINES; i++)
+	for (i = 0; i < cap.n_errors && i < CAPTURE_LINES; i++)
 		print_message("unexpected: %s\n", cap.errors[i]);
 	assert_non_null(cfg);
 	assert_int_equal(cap.n_errors, 0);
@@ -520,7 +493,7 @@ static void test_broken(void **state)
 		if (cfg != NULL || cap.n_errors != n)
 			print_message("%s: %d lines, want %d\n", bc->file,
 				      cap.n_errors, n);
-		for (j = 0; j < cap.n_errors && j < MAX_LINES; j++)
+		for (j = 0; j < cap.n_errors && j < CAPTURE_LINES; j++)
 			if (j >= n || !line_matches(cap.errors[j], path,
 						    bc->lines[j]))
 				print_message("%s: got  %s\n", bc->file,
@@ -581,9 +554,9 @@ static void test_no_secret_in_messages(void **state)
 
 		snprintf(path, sizeof(path), CONF_DIR "%s", file);
 		config_free(load(path, &err));
-		for (j = 0; j < cap.n_errors && j < MAX_LINES; j++)
+		for (j = 0; j < cap.n_errors && j < CAPTURE_LINES; j++)
 			assert_no_secret(file, cap.errors[j]);
-		for (j = 0; j < cap.n_warnings && j < MAX_LINES; j++)
+		for (j = 0; j < cap.n_warnings && j < CAPTURE_LINES; j++)
 			assert_no_secret(file, cap.warnings[j]);
 		assert_no_secret(file, err.msg);
 	}
@@ -599,11 +572,11 @@ static void test_example_loads(void **state)
 
 	(void)state;
 	cfg = load(KP_SOURCE_DIR "/etc/kuma-push.conf.example", &err);
-	for (j = 0; j < cap.n_errors && j < MAX_LINES; j++)
+	for (j = 0; j < cap.n_errors && j < CAPTURE_LINES; j++)
 		print_message("example: %s\n", cap.errors[j]);
 	assert_non_null(cfg);
 	assert_int_equal(cap.n_errors, 0);
-	for (j = 0; j < cap.n_warnings && j < MAX_LINES; j++)
+	for (j = 0; j < cap.n_warnings && j < CAPTURE_LINES; j++)
 		assert_no_secret("example", cap.warnings[j]);
 	assert_true(cfg->n_checks >= 4);
 	config_free(cfg);
@@ -741,7 +714,7 @@ static void test_generated(void **state)
 
 		write_file("gen.conf", g->text, 0600);
 		cfg = load(path, &err);
-		for (j = 0; j < cap.n_errors && j < MAX_LINES; j++)
+		for (j = 0; j < cap.n_errors && j < CAPTURE_LINES; j++)
 			if (g->want == NULL ||
 			    !line_matches(cap.errors[j], path, g->want))
 				print_message("case %zu: got %s\n", i,

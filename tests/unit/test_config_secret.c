@@ -17,41 +17,11 @@
 #include <cmocka.h>
 
 #include "config.h"
-
-#define MAX_LINES 16
-
-struct capture {
-	char errors[MAX_LINES][1024];
-	int n_errors;
-	char warnings[MAX_LINES][1024];
-	int n_warnings;
-};
+#include "config_capture.h"
 
 static struct capture cap;
 static char tmpdir[64];
 static char conf[128];
-
-static void on_line(void *ctx, const char *line)
-{
-	int *n = ctx == &cap.errors ? &cap.n_errors : &cap.n_warnings;
-	char(*lines)[1024] = ctx == &cap.errors ? cap.errors : cap.warnings;
-
-	if (*n < MAX_LINES)
-		snprintf(lines[*n], sizeof(lines[0]), "%s", line);
-	(*n)++;
-}
-
-static void on_error(void *ctx, const char *line)
-{
-	(void)ctx;
-	on_line(&cap.errors, line);
-}
-
-static void on_warning(void *ctx, const char *line)
-{
-	(void)ctx;
-	on_line(&cap.warnings, line);
-}
 
 static void write_file(const char *path, const char *text, mode_t mode)
 {
@@ -72,7 +42,7 @@ static struct config *load(const char *text, mode_t mode)
 
 	write_file(conf, text, mode);
 	memset(&cap, 0, sizeof(cap));
-	return config_load(conf, on_error, on_warning, NULL, &err);
+	return config_load(conf, capture_error, capture_warning, &cap, &err);
 }
 
 static void assert_line(const char *got, int line, const char *rest)
@@ -88,9 +58,9 @@ static void assert_no_secret(void)
 {
 	int i;
 
-	for (i = 0; i < cap.n_errors && i < MAX_LINES; i++)
+	for (i = 0; i < cap.n_errors && i < CAPTURE_LINES; i++)
 		assert_null(strstr(cap.errors[i], "SECRET"));
-	for (i = 0; i < cap.n_warnings && i < MAX_LINES; i++)
+	for (i = 0; i < cap.n_warnings && i < CAPTURE_LINES; i++)
 		assert_null(strstr(cap.warnings[i], "SECRET"));
 }
 

@@ -50,6 +50,16 @@ static void repeat(struct out *o, const char *s, size_t times)
 		puts_(o, s);
 }
 
+/* head, then unit until the text holds size bytes, then tail. */
+static void fill(struct out *o, size_t size, const char *head, const char *unit,
+		 const char *tail)
+{
+	puts_(o, head);
+	while (o->len < size)
+		puts_(o, unit);
+	puts_(o, tail);
+}
+
 /* Each builder writes one JSON text of at least `size` bytes. */
 typedef void (*build_fn)(struct out *o, size_t size);
 
@@ -82,25 +92,19 @@ static void deep_objects(struct out *o, size_t size)
 /* Issue 10's case: nothing but '[' (refused at the 513th). */
 static void too_deep(struct out *o, size_t size)
 {
-	while (o->len < size)
-		puts_(o, "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[");
+	fill(o, size, "", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", "");
 }
 
 static void deep_then_wide(struct out *o, size_t size)
 {
 	repeat(o, "[", JSON_MAX_DEPTH - 1);
-	puts_(o, "0");
-	while (o->len < size)
-		puts_(o, ",0");
+	fill(o, size, "0", ",0", "");
 	repeat(o, "]", JSON_MAX_DEPTH - 1);
 }
 
 static void wide_array(struct out *o, size_t size)
 {
-	puts_(o, "[0");
-	while (o->len < size)
-		puts_(o, ",0");
-	puts_(o, "]");
+	fill(o, size, "[0", ",0", "]");
 }
 
 static void many_keys(struct out *o, size_t size)
@@ -117,42 +121,28 @@ static void many_keys(struct out *o, size_t size)
 
 static void same_key(struct out *o, size_t size)
 {
-	puts_(o, "{\"a\":0");
-	while (o->len < size)
-		puts_(o, ",\"a\":0");
-	puts_(o, "}");
+	fill(o, size, "{\"a\":0", ",\"a\":0", "}");
 }
 
 static void long_string(struct out *o, size_t size)
 {
-	puts_(o, "[\"");
-	while (o->len < size)
-		puts_(o, "abcdefghijklmnopqrstuvwxyz012345");
-	puts_(o, "\"]");
+	fill(o, size, "[\"", "abcdefghijklmnopqrstuvwxyz012345", "\"]");
 }
 
 static void long_escaped_string(struct out *o, size_t size)
 {
-	puts_(o, "[\"");
-	while (o->len < size)
-		puts_(o, "\\u00e9\\n\\\"\xc3\xa9\xe2\x82\xac\\ud83d\\ude00");
-	puts_(o, "\"]");
+	fill(o, size, "[\"", "\\u00e9\\n\\\"\xc3\xa9\xe2\x82\xac\\ud83d\\ude00",
+	     "\"]");
 }
 
 static void many_strings(struct out *o, size_t size)
 {
-	puts_(o, "[\"a\"");
-	while (o->len < size)
-		puts_(o, ",\"a\"");
-	puts_(o, "]");
+	fill(o, size, "[\"a\"", ",\"a\"", "]");
 }
 
 static void many_numbers(struct out *o, size_t size)
 {
-	puts_(o, "[1.5e-7");
-	while (o->len < size)
-		puts_(o, ",-12345678901234567890.25e+3,0.1,7");
-	puts_(o, "]");
+	fill(o, size, "[1.5e-7", ",-12345678901234567890.25e+3,0.1,7", "]");
 }
 
 static void models(struct out *o, size_t size)

@@ -25,16 +25,21 @@ class Include(KPTestCase):
         self.assert_rc(res, EXIT_OK)
         return sorted(ln.split(" ")[0] for ln in res.stdout.splitlines())
 
-    def test_relative_names_are_from_the_main_files_directory(self):
+    def sub_tree(self, checks_name):
+        """main.conf includes "sub/targets.conf", which includes
+        checks_name; the checks are in sub/checks.conf. Returns main.conf."""
         d = self.tmp
         os.mkdir(os.path.join(d, "sub"))
+        write_file(os.path.join(d, "sub", "targets.conf"),
+                   TARGETS + '@include "%s"\n' % checks_name)
+        write_file(os.path.join(d, "sub", "checks.conf"), CHECKS)
+        return write_file(os.path.join(d, "main.conf"),
+                          KUMA + '@include "sub/targets.conf"\n')
+
+    def test_relative_names_are_from_the_main_files_directory(self):
         # sub/targets.conf includes "sub/checks.conf": from the main
         # file's directory, not from sub/
-        write_file(os.path.join(d, "sub", "targets.conf"),
-                   TARGETS + '@include "sub/checks.conf"\n')
-        write_file(os.path.join(d, "sub", "checks.conf"), CHECKS)
-        main = write_file(os.path.join(d, "main.conf"),
-                          KUMA + '@include "sub/targets.conf"\n')
+        main = self.sub_tree("sub/checks.conf")
         self.assertEqual(self.names(main), ["c", "w/health"])
         # run from elsewhere: the working directory plays no part
         res = self.kp("-n", "-c", main, cwd="/")
@@ -42,12 +47,7 @@ class Include(KPTestCase):
 
     def test_name_relative_to_the_including_file_is_not_found(self):
         d = self.tmp
-        os.mkdir(os.path.join(d, "sub"))
-        write_file(os.path.join(d, "sub", "targets.conf"),
-                   TARGETS + '@include "checks.conf"\n')
-        write_file(os.path.join(d, "sub", "checks.conf"), CHECKS)
-        main = write_file(os.path.join(d, "main.conf"),
-                          KUMA + '@include "sub/targets.conf"\n')
+        main = self.sub_tree("checks.conf")
         res = self.kp("-n", "-c", main)
         self.assert_rc(res, EXIT_CONFIG)
         self.assertIn("%s:2: syntax error: cannot open include file"

@@ -66,29 +66,33 @@ static void test_resolve(void **state)
 
 static void test_mask(void **state)
 {
-	char *masked = push_mask("https://k/api/push/SECRET?status=up&msg=OK&ping=3");
+	static const struct {
+		const char *url, *want;
+	} cases[] = {
+		{ "https://k/api/push/SECRET?status=up&msg=OK&ping=3",
+		  "https://k/api/push/***?status=up&msg=OK&ping=3" },
+		/* A userinfo password is masked as well as the token. */
+		{ "http://user:PASSWORD@host:3001/api/push/SECRET?status=up",
+		  "http://user:***@host:3001/api/push/***?status=up" },
+		{ "http://user:p@ss:w@host/api/push/SECRET",
+		  "http://user:***@host/api/push/***" },
+		{ "http://user@host/api/push/SECRET", "http://user@host/api/push/***" },
+		/* The token follows the last /api/push/ (a token has no '/'). */
+		{ "https://k/api/push/x/api/push/SECRET?status=up",
+		  "https://k/api/push/x/api/push/***?status=up" },
+	};
 	size_t len;
 	const char *token = push_token("https://k/api/push/SECRET", &len);
 
 	(void)state;
-	assert_string_equal(masked, "https://k/api/push/***?status=up&msg=OK&ping=3");
-	free(masked);
 	assert_int_equal(len, 6);
 	assert_memory_equal(token, "SECRET", 6);
-	/* A userinfo password is masked as well as the token. */
-	masked = push_mask("http://user:PASSWORD@host:3001/api/push/SECRET?status=up");
-	assert_string_equal(masked, "http://user:***@host:3001/api/push/***?status=up");
-	free(masked);
-	masked = push_mask("http://user:p@ss:w@host/api/push/SECRET");
-	assert_string_equal(masked, "http://user:***@host/api/push/***");
-	free(masked);
-	masked = push_mask("http://user@host/api/push/SECRET");
-	assert_string_equal(masked, "http://user@host/api/push/***");
-	free(masked);
-	/* The token follows the last /api/push/ (a token has no '/'). */
-	masked = push_mask("https://k/api/push/x/api/push/SECRET?status=up");
-	assert_string_equal(masked, "https://k/api/push/x/api/push/***?status=up");
-	free(masked);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *masked = push_mask(cases[i].url);
+
+		assert_string_equal(masked, cases[i].want);
+		free(masked);
+	}
 }
 
 static void test_build(void **state)

@@ -348,3 +348,89 @@ def print_table(header, quick):
     print("-" * (sum(w) + 8))
 
 
+# --- rows that run a tool as it is -----------------------------------------
+
+def bench_json(ctx):
+    """The worst-shape JSON rows: the build's json_shapes, as it prints."""
+    tool = os.path.join(os.path.dirname(ctx["kp"]), "tests", "bench", "json_shapes")
+    if not os.access(tool, os.X_OK):
+        return "json_shapes not built beside %s" % ctx["kp"]
+    note("json: " + tool)
+    r = subprocess.run([tool], capture_output=True, text=True)
+    if r.returncode != 0:
+        problem("json_shapes exited %d: %s" % (r.returncode, r.stderr[-300:]))
+    return r.stdout.rstrip("\n")
+
+
+def bench_sizes(ctx):
+    """Stripped size of a Release build and, when the option exists, of
+    a KP_SMALL build (each configured and built here, from this tree)."""
+    builds = [("Release", [])]
+    with open(os.path.join(REPO, "CMakeLists.txt")) as f:
+        if "option(KP_SMALL" in f.read():
+            builds.append(("KP_SMALL", ["-DKP_SMALL=ON"]))
+    out = []
+    for name, flags in builds:
+        bdir = os.path.join(ctx["tmp"], "build-" + name)
+        note("size: building %s in %s" % (name, bdir))
+        steps = [["cmake", "-S", REPO, "-B", bdir, "-DCMAKE_BUILD_TYPE=Release",
+                  "-DKP_TESTS=OFF"] + flags,
+                 ["cmake", "--build", bdir, "-j2", "--target", "kuma-push"]]
+        ok = all(subprocess.run(c, capture_output=True).returncode == 0
+                 for c in steps)
+        stripped = os.path.join(bdir, "kuma-push.stripped")
+        if not ok or subprocess.run(["strip", "-o", stripped,
+                                     os.path.join(bdir, "kuma-push")]).returncode:
+            problem("size: the %s build failed" % name)
+            continue
+        out.append((name, os.path.getsize(stripped)))
+    return out
+
+
+def bench_query(ctx):
+    """Item 3: tests/bench/query (its own author's); its table as is."""
+    q = os.path.join(HERE, "query")
+    if not os.access(q, os.X_OK):
+        return None  # HOOK: item 3 runs here once tests/bench/query exists
+    argv = [q]
+    # the bench_query of the same build as the binary under test, if any
+    beside = os.path.join(os.path.dirname(ctx["kp"]), "tests", "bench",
+                          "bench_query")
+    if os.access(beside, os.X_OK):
+        argv += ["--bench", beside]
+    note("item 3: " + " ".join(argv))
+    r = subprocess.run(argv, capture_output=True, text=True)
+    if r.returncode != 0:
+        problem("tests/bench/query exited %d: %s" % (r.returncode,
+                                                     r.stderr[-500:]))
+    return r.stdout.rstrip("\n")
+
+
+def build_type(kp):
+    """CMAKE_BUILD_TYPE of the build kp comes from, if it says."""
+    try:
+        with open(os.path.join(os.path.dirname(kp), "CMakeCache.txt")) as f:
+            for line in f:
+                if line.startswith("CMAKE_BUILD_TYPE:"):
+                    return line.split("=", 1)[1].strip() or "default (no type)"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def kp_version(kp):
+    try:
+        out = subprocess.run([kp, "--version"], capture_output=True,
+                             text=True, timeout=10).stdout.splitlines()
+        return out[0] if out else "?"
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+
+
+def curl_version():
+    try:
+        out = subprocess.run(["curl", "--version"], capture_output=True,
+                             text=True).stdout.split()
+        return "libcurl " + out[3].split("/")[1] + " " + out[4]
+    except (OSError, IndexError):
+        return "libcurl ?"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* agent.c: one-shot and loop runs: lock, cycle(s), reports, exit code. */
 #include "agent.h"
 

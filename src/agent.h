@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * agent.h: the two run modes around a loaded config: one cycle (cron,
  * timers), or the loop daemon with signal handling and SIGHUP reload.

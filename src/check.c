@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check.c: what each tier sends and how its answer is judged (the chat
  * tier's body and judge are in check_chat.c).

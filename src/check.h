@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check.h: the tier table. Turns a configured check into the HTTP request
  * to send, and the response into a result (up/down, msg, ping). No I/O.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.c: the command line. Options are data: one table, one switch. */
 #include "cli.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.h: argv -> struct cli_opts (getopt_long); usage and version text. */
 #ifndef KP_CLI_H
 #define KP_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config.c: config_load and config_free. Reads the file (bounded), lets
  * libconfig parse it, then validates it all, collecting every error with

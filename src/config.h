@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config.h: the validated, immutable configuration (libconfig file -> our
  * structs; only config.c includes <libconfig.h>). Strings are owned by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config_build.c: the libconfig tree into struct config: the top level,
  * defaults, kuma and the generic HTTP checks (targets: config_target.c),

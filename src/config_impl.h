@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config_impl.h: what the config_*.c files share (the loader state, error
  * reporting, the network-settings cascade). Private to config*.c, the only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config_net.c: the network settings shared by defaults, targets, tier
  * blocks, generic checks and kuma: one table of names, types, ranges and

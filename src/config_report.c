@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config_report.c: how config problems reach people: FILE:LINE: path: what,
  * collected and reported in file order; typed numbers with range checks.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config_scan.c: libconfig 1.5 silently truncates integer literals that do
  * not fit (timeout = 4294967306 reads as 10), so the loader re-reads the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config_target.c: one Open WebUI target (name, url, API key) and its tier
  * blocks health, models and chat, each becoming a struct check.

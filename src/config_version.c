@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config_version.c: libconfig's version, for --version (libconfig.h stays in config*.c). */
 #include "config_version.h"
 

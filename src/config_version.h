@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config_version.h: the libconfig version string. */
 #ifndef KP_CONFIG_VERSION_H
 #define KP_CONFIG_VERSION_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http.c: one transfer on libcurl: every option (each setopt checked),
  * bodies capped in our write callback, redirects followed here and not by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http.h: the only libcurl user. An engine runs many transfers at once on
  * one curl multi handle, each bounded in time and size, and calls back as

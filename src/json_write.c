@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_write.c: JSON string literals for the bodies we send. */
 #include "json_write.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_write.h: appending JSON text (request bodies we send). */
 #ifndef KP_JSON_WRITE_H
 #define KP_JSON_WRITE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lock.c: a cron run must not pile up behind a slow one. */
 #include "lock.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lock.h: one run at a time (flock on lock_file). */
 #ifndef KP_LOCK_H
 #define KP_LOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* log.c: the log sink (stderr, journald-aware stderr, or syslog). */
 #include "log.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* log.h: the one global of kuma-push, the log sink. Lines are sanitised. */
 #ifndef KP_LOG_H
 #define KP_LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c: argv -> config -> a run mode -> exit code. Everything else lives in modules. */
 #include <errno.h>
 #include <fcntl.h>

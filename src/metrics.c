@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* metrics.c: the node_exporter textfile (Prometheus text exposition format). */
 #include "metrics.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * metrics.h: Prometheus text format for node_exporter's textfile
  * collector, written atomically (temp file + rename).

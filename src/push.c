@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* push.c: Uptime Kuma push URLs and Kuma's answers (pure: no I/O). */
 #include "push.h"
 

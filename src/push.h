@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * push.h: Uptime Kuma push URLs (pure functions, no I/O, so they can be
  * fuzzed) and the judgement of Kuma's answer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * query_cmd.c: "kuma-push query [--kuma1] [--expected V [--operator OP]]
  * EXPR [FILE]": evaluates one expression on one document, or with

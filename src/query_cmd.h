@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* query_cmd.h: "kuma-push query EXPR [FILE]", the offline query tester. */
 #ifndef KP_QUERY_CMD_H
 #define KP_QUERY_CMD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.c: the -v line, the --json line and the metrics file of each result. */
 #include "report.h"
 

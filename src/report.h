@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.h: what a person or a machine sees of each result: the -v line,
  * the --json line, and the metrics file.

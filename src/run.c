@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * run.c: one cycle as a small state machine over the http engine: each
  * check is requested, retried, judged and pushed as soon as it is done, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * run.h: the cycle. Every check is requested (targets concurrently, health
  * before the tiers that depend on it), judged and pushed to Kuma as soon as

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # CMake toolchain file: Debian arm64 (aarch64-linux-gnu) cross build, tests under qemu-aarch64.
 #   cmake -S . -B build-arm64 \
 #     -DCMAKE_TOOLCHAIN_FILE=contrib/cross/aarch64-linux-gnu.cmake

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # CMake toolchain file: Debian armhf (arm-linux-gnueabihf) cross build, tests under qemu-arm.
 #   cmake -S . -B build-armhf \
 #     -DCMAKE_TOOLCHAIN_FILE=contrib/cross/arm-linux-gnueabihf.cmake

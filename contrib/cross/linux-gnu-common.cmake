@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the Debian multiarch toolchain files in this directory. The file
 # that includes this one sets KP_TRIPLET (GNU triplet), KP_DEB_ARCH (Debian
 # architecture), KP_QEMU (qemu-user binary) and CMAKE_SYSTEM_PROCESSOR.

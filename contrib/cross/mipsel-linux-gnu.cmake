@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # CMake toolchain file: Debian mipsel (mipsel-linux-gnu) cross build, tests under qemu-mipsel.
 #   cmake -S . -B build-mipsel \
 #     -DCMAKE_TOOLCHAIN_FILE=contrib/cross/mipsel-linux-gnu.cmake

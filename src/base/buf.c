@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* buf.c: bounded growable buffer (after curl's dynbuf: the cap is mandatory). */
 #include "buf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* buf.h: a bounded, growable byte buffer, always NUL-terminated. */
 #ifndef KP_BUF_H
 #define KP_BUF_H

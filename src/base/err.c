@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* err.c: formatting of struct kp_err. */
 #include "err.h"
 

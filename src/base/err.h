@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* err.h: the error record every module fills instead of printing. */
 #ifndef KP_ERR_H
 #define KP_ERR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* util.c: strings, clock and sanitising shared by all modules. */
 #include "util.h"
 

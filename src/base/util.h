@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* util.h: small helpers with no better home: strings, clock, sanitising. */
 #ifndef KP_UTIL_H
 #define KP_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * json.c: reading a parsed document (json_parse.c builds it): node types,
  * members, keys, strings decoded to UTF-8 and numbers as JSON.parse reads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * json.h: validated JSON documents on compact tokens (jsmn finds them; its
  * only user is json_parse.c). A document borrows the text it was parsed

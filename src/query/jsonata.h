@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jsonata.h: the query engine's one public header: compile an expression
  * (jsonata_compile), evaluate it (jsonata_eval_to_json), judge the result

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jsonata_arena.c: the bump allocator for compiled programs and for one
  * evaluation's temporaries. A mark/release pair frees a predicate's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jsonata_ast.c: jsonata's post-parse pass (processAST: paths, predicates
  * and stages, S0207, S0213), the subset check (K0001) and the compile entry.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jsonata_fmt.c: JavaScript's text for values: Number#toString (shortest
  * round-trip digits, its exponent rules), JSON.stringify (escapes, V8 key

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jsonata_int.h: internals shared by the jsonata_*.c files: the arena, the
  * syntax tree, the value model and the evaluation context. Not for other

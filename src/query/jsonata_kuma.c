@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jsonata_kuma.c: Uptime Kuma 2.x's evaluateJsonQuery (server/util.ts),
  * mirrored: which results are refused, JavaScript's toString() of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jsonata_lex.c: the tokenizer, after jsonata 2.1.1's (parser.js
  * "tokenizer"), including its error codes S0101-S0105 and its positions.

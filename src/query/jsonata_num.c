@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jsonata_num.c: $number's string rules: jsonata's two regular expressions
  * (a decimal one, and an unanchored hex/octal/binary one whose match is

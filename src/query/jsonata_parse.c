@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jsonata_parse.c: jsonata 2.1.1's Pratt parser: one token of lookahead and
  * the same binding powers, so that a broken expression gets jsonata's own

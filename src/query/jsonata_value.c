@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jsonata_value.c: the value model: document nodes referenced in place,
  * arrays and sequences built in the run's arena, and jsonata's notions of

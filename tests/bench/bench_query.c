@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_query.c: in-process throughput of what the models tier does with a
  * body: json_parse (tokenize + validate) and jsonata evaluation.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """bigmodels_server.py: a fake Open WebUI whose /api/models serves a given
 file (the 5000-model document), for the footprint benchmark
 (python3 standard library only).

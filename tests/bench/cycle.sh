@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cycle.sh: what a user writes instead of kuma-push, with curl and jq: one
 # 3-tier cycle of one Open WebUI instance, judged as kuma-push judges it,
 # each result pushed to its Uptime Kuma push monitor.

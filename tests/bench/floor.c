@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* floor.c: the least a libcurl agent can do for one 3-tier cycle: the same 3
  * requests and 3 pushes on ONE easy handle, no config, no JSON, no checks.
  * usage: floor OWUI_URL KUMA_URL API_KEY MODEL TOK_HEALTH TOK_MODELS TOK_CHAT */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * measure.c: runs commands, interleaved, and prints the median CPU
  * (user+sys), wall time and peak RSS of each, from wait4()'s rusage.

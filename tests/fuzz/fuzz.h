@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz.h: what every harness shares. */
 #ifndef KP_FUZZ_H
 #define KP_FUZZ_H

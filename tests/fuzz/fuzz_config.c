@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_config.c: config_load on arbitrary files. The input is written to
  * kuma-push.conf in a private scratch directory made once per process

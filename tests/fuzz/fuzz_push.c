@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_push.c: push URL resolution, masking and building, and the judgement
  * of Kuma's answer. Input: one flag byte (bit 0: up, bit 1: a ping is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_query.c: JSON parsing and JSONata evaluation, with both the
  * expression and the document fuzzed. Input: EXPR, then a NUL or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_reply.c: judging Open WebUI's replies, every tier on the same
  * response. Input: two status bytes, one failure byte, one time byte, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay.c: runs a libFuzzer harness over files without libFuzzer, so that
  * ctest replays the seed corpus (and anyone can replay a crash file).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """fake_server.py: a fake Open WebUI and a fake Uptime Kuma for the
 integration tests (python3 standard library only).
 

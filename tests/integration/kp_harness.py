@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """kp_harness.py: what every integration test shares (standard library only).
 
 - Fake: starts tests/integration/fake_server.py, waits for "READY <port>",

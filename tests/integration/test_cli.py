@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The command line: -n/--check-config on good and broken configs, usage
 errors, --help, --version, the query subcommand and the run lock."""
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Issue 5 faults 1-10: each gives, for the affected tiers, a `down` push
 whose msg names the cause, within the configured timeout + 10 %, and the run
 still exits 0 (every result was pushed). Fault 13 (Kuma's side) is in

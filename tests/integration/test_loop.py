@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Loop mode (issue 6): each check on its own interval, memory flat over
 thousands of cycles, SIGTERM/SIGINT finish within 2 s with exit 0, SIGHUP
 reloads the config and keeps the old one when the new one is broken."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Network settings (issue 5): redirects (off by default, and never the API
 key to another host), `resolve` for hosts without DNS, proxies."""
 

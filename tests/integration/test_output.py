@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Machine-readable output (issue 6): --json lines and the node_exporter
 textfile, checked for exact content on a known run (timings, which vary,
 are checked for shape and consistency)."""

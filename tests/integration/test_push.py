@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The Uptime Kuma push contract: the URL kuma-push sends, and what it does
 with each answer Kuma can give (issue 3 "Push", issue 5 fault 13)."""
 

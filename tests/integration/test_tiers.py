@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The three Open WebUI tiers and generic checks, end to end against the
 fakes (issue 3 "Done when")."""
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_buf.c: the bounded buffer and the string helpers everything relies on. */
 #include <setjmp.h>
 #include <stdarg.h>

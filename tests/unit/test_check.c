@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_check.c: what each tier sends, and how Open WebUI's answers are judged. */
 #include <setjmp.h>
 #include <stdarg.h>

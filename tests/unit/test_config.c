@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_config.c: config_load on the sample files of tests/config: cascaded
  * values of good files, the exact FILE:LINE: path lines of broken ones,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_json.c: what a malformed body reports, and what a valid one holds. */
 #include <setjmp.h>
 #include <stdarg.h>

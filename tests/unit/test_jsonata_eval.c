@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_jsonata_eval.c: jsonata 2.1.1's answers on its odd corners (the
  * subset's tables, each checked against the real jsonata with

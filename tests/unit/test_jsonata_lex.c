@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_jsonata_lex.c: tokens and lexical errors as jsonata 2.1.1 produces them. */
 #include <setjmp.h>
 #include <stdarg.h>

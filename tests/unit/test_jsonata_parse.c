@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_jsonata_parse.c: compile-time outcomes: jsonata's syntax error codes
  * (checked against jsonata 2.1.1), K0001 with the construct and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_oom.c: allocation failure in the config loader and the evaluator.
  * Each case is run once to count its allocations, then once per N with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_push.c: push URL resolution, masking, building; Kuma's answers. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * alloc_hook.c: counts malloc/calloc/realloc calls and fails the armed one.
  * Linked only into tests/unit/test_oom*.c, with -Wl,--wrap=... so that

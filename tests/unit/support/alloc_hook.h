@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * alloc_hook.h: test-only allocation-failure injection (curl's "torture"
  * in small). Programs linked with -Wl,--wrap=malloc,--wrap=calloc,

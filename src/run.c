@@ -497,6 +497,15 @@ static void run_init(struct run_ctx *run, const struct config *cfg,
 		run->rng = 1;
 }
 
+/* What run_init and the run made: the engine, the states, and the chains
+ * seen (kept across reloads, so they go only here). */
+static void run_fini(struct run_ctx *run)
+{
+	http_engine_free(run->engine);
+	free_states(run);
+	cert_memo_free(&run->certs);
+}
+
 int run_once(const struct config *cfg, const struct run_opts *opts,
 	     struct run_summary *summary, struct kp_err *err)
 {
@@ -527,8 +536,7 @@ int run_once(const struct config *cfg, const struct run_opts *opts,
 	}
 	summary->n_outcomes = rc == 0 ? run.n_states : 0;
 	summary->elapsed_ms = kp_now_ms() - started_ms;
-	http_engine_free(run.engine);
-	free_states(&run);
+	run_fini(&run);
 	return rc;
 }
 
@@ -540,8 +548,7 @@ int run_loop(const struct config *cfg, const struct run_opts *opts,
 
 	run_init(&run, cfg, opts, true);
 	rc = run_engine(&run, UINT64_MAX - 1, err);
-	http_engine_free(run.engine);
-	free_states(&run);
+	run_fini(&run);
 	return rc;
 }
 

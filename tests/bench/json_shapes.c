@@ -28,6 +28,8 @@ struct out {
 
 static void put(struct out *o, const char *s, size_t n)
 {
+	if (n == 0) /* an empty head or tail: nothing to copy, maybe no buffer yet */
+		return;
 	if (o->len + n > o->cap) {
 		o->cap = (o->len + n) * 2;
 		if ((o->p = realloc(o->p, o->cap)) == NULL) {

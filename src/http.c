@@ -345,7 +345,10 @@ static void job_describe(struct http_job *job, CURLcode result)
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		resp->failure = HTTP_FAIL_TIMEOUT;
-		if (resp->timings.connect_ms <= 0 && strstr(detail, "onnect"))
+		/* libcurl's words tell which limit fired: "Connection timed
+		 * out" (TCP) and "SSL connection timeout" (the handshake, which
+		 * connect_timeout covers too) against "Operation timed out". */
+		if (strstr(detail, "onnect") != NULL)
 			snprintf(msg, sizeof(msg), "connect timeout after %g s",
 				 net->connect_timeout_s);
 		else

@@ -193,32 +193,73 @@ static void check_built(const char *url, const char *base, bool up,
 	FUZZ_CHECK(n_ping == (ping_ms >= 0 ? 1 : 0));
 }
 
-/* push_mask(url): the token, if any, replaced by "***", nothing else. */
+/* The password span of "scheme://user:PASSWORD@host" (the last '@' of the
+ * authority ends the userinfo, its first ':' starts the password). */
+static size_t password_span(const char *url, size_t *len)
+{
+	const char *auth = strstr(url, "://"), *at = NULL, *colon;
+	size_t end;
+
+	*len = 0;
+	if (auth == NULL)
+		return 0;
+	auth += 3;
+	end = strcspn(auth, "/?#");
+	for (size_t i = 0; i < end; i++)
+		if (auth[i] == '@')
+			at = auth + i;
+	if (at == NULL || (colon = memchr(auth, ':', (size_t)(at - auth))) == NULL)
+		return 0;
+	*len = (size_t)(at - colon - 1);
+	return (size_t)(colon + 1 - url);
+}
+
+/* push_mask(url): the userinfo password and the token, if any, each
+ * replaced by "***", nothing else. */
 static void check_mask(const char *url)
 {
-	size_t token_len, prefix_len;
+	size_t token_len = 0, token_at = 0, pw_len, pw_at = password_span(url, &pw_len);
 	const char *token = push_token(url, &token_len);
-	char *masked = push_mask(url);
-	char *secret;
+	char *masked = push_mask(url), *want, *w, *secret;
+	size_t url_len = strlen(url), at = 0;
 
 	FUZZ_CHECK(masked != NULL);
-	if (token == NULL || token_len == 0) {
-		FUZZ_CHECK(strcmp(masked, url) == 0);
+	if (token == NULL)
+		token_len = 0;
+	else
+		token_at = (size_t)(token - url);
+	want = malloc(url_len + 7);
+	FUZZ_CHECK(want != NULL);
+	w = want;
+	if (pw_len > 0) {
+		memcpy(w, url, pw_at);
+		w += pw_at;
+		memcpy(w, "***", 3);
+		w += 3;
+		at = pw_at + pw_len;
+	}
+	if (token_len > 0 && token_at >= at) {
+		memcpy(w, url + at, token_at - at);
+		w += token_at - at;
+		memcpy(w, "***", 3);
+		w += 3;
+		at = token_at + token_len;
+	}
+	strcpy(w, url + at);
+	FUZZ_CHECK(strcmp(masked, want) == 0);
+	free(want);
+	if (token_len == 0 || token_at < pw_at + pw_len) {
 		free(masked);
 		return;
 	}
-	prefix_len = (size_t)(token - url);
-	FUZZ_CHECK(strncmp(masked, url, prefix_len) == 0);
-	FUZZ_CHECK(strncmp(masked + prefix_len, "***", 3) == 0);
-	FUZZ_CHECK(strcmp(masked + prefix_len + 3, token + token_len) == 0);
 	/* Whatever surrounds it, a real token never shows through. */
 	secret = malloc(token_len + 1);
 	FUZZ_CHECK(secret != NULL);
 	memcpy(secret, token, token_len);
 	secret[token_len] = '\0';
 	if (secret_like(secret, token_len) &&
-	    strstr(url + prefix_len + token_len, secret) == NULL &&
-	    !contains(url, prefix_len, secret, token_len))
+	    strstr(url + token_at + token_len, secret) == NULL &&
+	    !contains(url, token_at, secret, token_len))
 		FUZZ_CHECK(strstr(masked, secret) == NULL);
 	free(secret);
 	free(masked);

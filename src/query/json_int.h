@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "json.h"
 
@@ -56,6 +57,55 @@ static inline int json_tok_skip(const struct json_doc *doc, int node)
 static inline bool json_is_ws(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The lanes (high bits) of w that may need a look: < 0x20, '"', '\\', >= 0x80. */
+static inline uint64_t json_word_special(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+
+	/* Borrows only ever add lanes: a false alarm falls back to bytes. */
+	return ((w - ones * 0x20) | (quote - ones) | (bslash - ones) | w) & high;
+}
+
+static inline uint64_t json_load8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/*
+ * True when a string's bytes s[start..end) are printable ASCII without
+ * '"' or '\\' (the value as written, nothing to check further), word by
+ * word: the parser's test for most strings, inlined. len is the whole
+ * text's length: a short string is read as one word past its quote, the
+ * lanes after it masked (little-endian; borrows only run towards them).
+ */
+static inline bool json_plain_ascii(const char *s, size_t len, size_t start, size_t end)
+{
+	size_t k = start;
+
+	for (; k + 8 <= end; k += 8)
+		if (json_word_special(json_load8(s + k)))
+			return false;
+	if (k == end)
+		return true;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (k + 8 <= len)
+		return !(json_word_special(json_load8(s + k)) &
+			 (((uint64_t)1 << (8 * (end - k))) - 1));
+#endif
+	(void)len;
+	for (; k < end; k++) {
+		unsigned char c = (unsigned char)s[k];
+
+		if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
+			return false;
+	}
+	return true;
 }
 
 /* json_scan.c */

@@ -5,12 +5,18 @@
  * state machine at once, which validates them (jsmn accepts {"a"}, [1,,3],
  * {"a":1,}, [tru] and [1 2]) and appends compact tokens (json_int.h).
  *
- * jsmn is fed in slices of JP_SLICE bytes into a small window of its own
- * tokens; between slices the window keeps only the open containers (and a
- * key waiting for its value). That bounds both its memory and the parent
- * walk it does on every closing bracket, which over a whole document is
- * quadratic in depth. The depth limit is met at the 513th open bracket,
- * before any of that work.
+ * jsmn is called again and again into a small window of its own tokens:
+ * each call may add at most JP_BATCH of them before it stops with
+ * JSMN_ERROR_NOMEM (at a token's start, so it resumes there), and between
+ * calls the window keeps only the open containers (and a key waiting for
+ * its value). That bounds its memory and the parent walk it does on every
+ * closing bracket, which over a whole document is quadratic in depth: the
+ * walk passes the closed containers of one run of closing brackets, at
+ * most those open when the call began plus the batch. So a call that
+ * begins shallow (JP_SHALLOW levels or fewer) runs as far as its batch
+ * reaches, and a long string is never cut and scanned again; a deeper one
+ * gets JP_SLICE bytes, which bound the run. The depth limit is met at the
+ * 513th open bracket, before any of that work.
  */
 #define JSMN_STRICT
 #define JSMN_PARENT_LINKS
@@ -23,8 +29,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define JP_SLICE 64 /* bytes per jsmn call: its walk per slice is at most this squared */
-#define JP_WINDOW (JSON_MAX_DEPTH + 2 + JP_SLICE) /* jsmn tokens kept + one slice's */
+#define JP_BATCH 64   /* new tokens per jsmn call */
+#define JP_SHALLOW 16 /* open containers up to which a call is not cut in bytes */
+#define JP_SLICE 64   /* bytes per call deeper: its walk is at most this squared */
+#define JP_WINDOW (JSON_MAX_DEPTH + 2 + JP_BATCH) /* jsmn tokens kept + one batch */
 
 enum jp_state {
 	ST_VALUE,     /* a value is expected */
@@ -213,7 +221,8 @@ static int scalar(struct jp *p, const jsmntok_t *t)
 		key = p->state == ST_KEY || p->state == ST_OBJ_FIRST;
 		if (!key && !expects_value(p))
 			return JP_BAD;
-		if (json_scan_string(p->text, p->len, start, end, &raw) != 0)
+		if (!json_plain_ascii(p->text, p->len, start, end) &&
+		    json_scan_string(p->text, p->len, start, end, &raw) != 0)
 			return JP_BAD;
 		flags = JT_STRING | (raw ? JT_RAW : 0);
 		p->cursor = end + 1;
@@ -263,7 +272,7 @@ static int feed(struct jp *p, int win)
 }
 
 /*
- * Between slices: keep in jsmn's window only what it still reads, the open
+ * Between calls: keep in jsmn's window only what it still reads, the open
  * containers (as a chain of parent links) and, inside an object after a
  * key, that key (the last token, and jsmn's parent once ':' is seen),
  * rebuilt from our own token. Frames below `settled` are in place already,
@@ -306,9 +315,10 @@ static int tokenize(struct jp *p)
 
 	jsmn_init(ps);
 	for (;;) {
-		size_t limit = p->len - ps->pos > slice ? ps->pos + slice : p->len;
+		size_t limit = p->depth > JP_SHALLOW && p->len - ps->pos > slice ?
+			       ps->pos + slice : p->len;
 		unsigned first = ps->toknext, pos = ps->pos;
-		int r = jsmn_parse(ps, p->text, limit, p->win, JP_WINDOW);
+		int r = jsmn_parse(ps, p->text, limit, p->win, first + JP_BATCH);
 
 		for (unsigned i = first; i < ps->toknext; i++)
 			if ((rc = feed(p, (int)i)) != JP_OK)

@@ -228,42 +228,24 @@ bool json_scan_primitive(const char *s, size_t start, size_t end)
 }
 
 
-/* The lanes (high bits) of w that may need a look: < 0x20, '"', '\\', >= 0x80. */
-static uint64_t word_special(uint64_t w)
-{
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-	uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
-
-	/* Borrows only ever add lanes: a false alarm falls back to bytes. */
-	return ((w - ones * 0x20) | (quote - ones) | (bslash - ones) | w) & high;
-}
-
-static uint64_t load8(const char *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, sizeof(w));
-	return w;
-}
-
 /* Are the string's bytes [k, end) plain ASCII? Word-wise where possible. */
 static size_t plain_prefix(const char *text, size_t len, size_t start, size_t end)
 {
 	size_t k = start;
 
-	while (k + 8 <= end && !word_special(load8(text + k)))
+	while (k + 8 <= end && !json_word_special(json_load8(text + k)))
 		k += 8;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	if (k < end && k + 8 > end) {
 		/* The tail as one word: overlapping bytes already checked, or, for
 		 * a short string, reading on past its quote with those lanes masked. */
 		if (end - start >= 8) {
-			if (!word_special(load8(text + end - 8)))
+			if (!json_word_special(json_load8(text + end - 8)))
 				return end;
 		} else if (start + 8 <= len) {
 			uint64_t lanes = ((uint64_t)1 << (8 * (end - start))) - 1;
 
-			if (!(word_special(load8(text + start)) & lanes))
+			if (!(json_word_special(json_load8(text + start)) & lanes))
 				return end;
 		}
 	}

@@ -403,6 +403,16 @@ static const char *open_hint(const char *path)
 	return "";
 }
 
+/* What the loader owns (the sets do not own their keys: free them first). */
+static void loader_fini(struct loader *ld)
+{
+	strset_free(&ld->target_names);
+	strset_free(&ld->check_names);
+	strset_free(&ld->push_urls);
+	free(ld->dir);
+	free(ld->overflows);
+}
+
 struct config *config_load(const char *path, config_report_fn report,
 			   config_report_fn warn, void *ctx, struct kp_err *err)
 {
@@ -485,8 +495,7 @@ struct config *config_load(const char *path, config_report_fn report,
 	if (ld.errors > 0)
 		goto invalid;
 	config_destroy(&lc);
-	free(ld.dir);
-	free(ld.overflows);
+	loader_fini(&ld);
 	return cfg;
 
 nomem:
@@ -501,7 +510,6 @@ out:
 	if (lc_live)
 		config_destroy(&lc);
 	free(text);
-	free(ld.dir);
-	free(ld.overflows);
+	loader_fini(&ld);
 	return NULL;
 }

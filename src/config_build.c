@@ -406,18 +406,6 @@ static void load_method(struct loader *ld, struct check *c,
 		cfg_nomem(ld);
 }
 
-static const struct check *find_check(const struct config *cfg,
-				      const char *name, size_t before)
-{
-	size_t i;
-
-	for (i = 0; i < before; i++)
-		if (cfg->checks[i].name != NULL &&
-		    strcmp(cfg->checks[i].name, name) == 0)
-			return &cfg->checks[i];
-	return NULL;
-}
-
 static void load_check(struct loader *ld, struct config *cfg,
 		       const config_setting_t *blk,
 		       const struct net_layer *defaults)
@@ -426,8 +414,9 @@ static void load_check(struct loader *ld, struct config *cfg,
 	struct net_layer layer;
 	const struct net_layer *layers[2] = {defaults, &layer};
 	const config_setting_t *m;
-	const struct check *dup;
 	const char *v;
+	size_t prev = 0;
+	int added;
 
 	memset(&layer, 0, sizeof(layer));
 	c->tier = TIER_HTTP;
@@ -440,12 +429,18 @@ static void load_check(struct loader *ld, struct config *cfg,
 	v = cfg_string(ld, blk, "name", CFG_REQUIRED | CFG_NONEMPTY, &m);
 	if (v != NULL && cfg_has_ctl(v)) {
 		cfg_error(ld, m, "name contains control characters");
-	} else if (v != NULL &&
-		   (dup = find_check(cfg, v, cfg->n_checks - 1)) != NULL) {
-		cfg_error(ld, m, "duplicate check name \"%s\" (also at line %d)",
-			  v, dup->line);
 	} else if (v != NULL && (c->name = kp_strdup(v)) == NULL) {
 		cfg_nomem(ld);
+	} else if (v != NULL) {
+		added = strset_put(&ld->check_names, c->name, cfg->n_checks - 1, &prev);
+		if (added < 0) {
+			cfg_nomem(ld);
+		} else if (added == 0) {
+			cfg_error(ld, m, "duplicate check name \"%s\" (also at line %d)",
+				  v, cfg->checks[prev].line);
+			free(c->name);
+			c->name = NULL;
+		}
 	}
 	v = cfg_string(ld, blk, "url", CFG_REQUIRED | CFG_NONEMPTY, &m);
 	if (v != NULL)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "strset.h"
 
 struct net_layer;
 
@@ -51,6 +52,8 @@ struct loader {
 	bool kuma_url_bad;          /* reported already: quiet about bare tokens */
 	unsigned n_includes;        /* @include directives checked */
 	int main_mode;              /* st_mode of the main file */
+	/* Names and monitors seen so far, for duplicates in linear time. */
+	struct strset target_names, check_names, push_urls;
 };
 
 /* Reporting ("FILE:LINE: path: what"); a NULL setting means line 1, no path. */

@@ -22,7 +22,8 @@ bool cfg_push_unique(struct loader *ld, const struct config *cfg,
 			    const config_setting_t *m, const char *url)
 {
 	char why[128];
-	size_t i;
+	size_t prev = 0;
+	int added;
 
 	if (!http_url_ok(url, why, sizeof(why))) {
 		if (strcmp(why, "out of memory") == 0)
@@ -32,16 +33,20 @@ bool cfg_push_unique(struct loader *ld, const struct config *cfg,
 				  why);
 		return false;
 	}
-	/* The check being loaded is the last one; compare with those before. */
-	for (i = 0; i + 1 < cfg->n_checks; i++) {
-		const struct check *o = &cfg->checks[i];
+	/* The check being loaded is the last one; the set holds those before. */
+	added = strset_put(&ld->push_urls, url, cfg->n_checks - 1, &prev);
 
-		if (o->push_url != NULL && strcmp(o->push_url, url) == 0) {
-			cfg_error(ld, m, "the same push monitor as check \"%s\" "
-					 "(line %d): each check needs its own",
-				  o->name ? o->name : "?", o->line);
-			return false;
-		}
+	if (added < 0) {
+		cfg_nomem(ld);
+		return false;
+	}
+	if (added == 0) {
+		const struct check *o = &cfg->checks[prev];
+
+		cfg_error(ld, m, "the same push monitor as check \"%s\" "
+				 "(line %d): each check needs its own",
+			  o->name ? o->name : "?", o->line);
+		return false;
 	}
 	return true;
 }

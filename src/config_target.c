@@ -160,6 +160,9 @@ static void load_tier(struct loader *ld, struct config *cfg, size_t idx,
 			return;
 		}
 		snprintf(c->name, n, "%s/%s", tname, tier_name(tier));
+		/* Known to load_check: a generic check may not take the name. */
+		if (strset_put(&ld->check_names, c->name, cfg->n_checks - 1, NULL) < 0)
+			cfg_nomem(ld);
 	}
 	c->push_url = cfg_push(ld, cfg, blk);
 	c->url_is_api = url_ends_in_api(cfg->targets[idx].url);
@@ -194,8 +197,10 @@ static void load_chat_list(struct loader *ld, struct config *cfg, size_t idx,
 			   enum key_state key)
 {
 	unsigned n = (unsigned)config_setting_length(list), i;
-	size_t first = cfg->n_checks, j;
+	struct strset models = { NULL, 0, 0 };
 	const struct check *c;
+	size_t prev = 0;
+	int added;
 
 	if (n == 0)
 		cfg_error(ld, list, "expected at least one chat block { ... }");
@@ -203,17 +208,17 @@ static void load_chat_list(struct loader *ld, struct config *cfg, size_t idx,
 		load_tier(ld, cfg, idx, TIER_CHAT, config_setting_get_elem(list, i),
 			  outer, key, n > 1);
 		c = &cfg->checks[cfg->n_checks - 1];
-		for (j = first; c->model != NULL && j + 1 < cfg->n_checks; j++) {
-			if (cfg->checks[j].model != NULL &&
-			    strcmp(cfg->checks[j].model, c->model) == 0) {
-				cfg_error_in(ld, config_setting_get_elem(list, i),
-					     "model", "model \"%s\" is checked "
-					     "already (at line %d)",
-					     c->model, cfg->checks[j].line);
-				break;
-			}
-		}
+		if (c->model == NULL)
+			continue;
+		added = strset_put(&models, c->model, cfg->n_checks - 1, &prev);
+		if (added < 0)
+			cfg_nomem(ld);
+		else if (added == 0)
+			cfg_error_in(ld, config_setting_get_elem(list, i), "model",
+				     "model \"%s\" is checked already (at line %d)",
+				     c->model, cfg->checks[prev].line);
 	}
+	strset_free(&models);
 }
 
 /* How many checks a target block can make, to size config.checks. */
@@ -237,7 +242,8 @@ static void load_name(struct loader *ld, struct config *cfg, size_t idx,
 	const config_setting_t *m;
 	const char *v = cfg_string(ld, blk, "name", CFG_REQUIRED | CFG_NONEMPTY,
 				   &m);
-	size_t i;
+	size_t prev = 0;
+	int added;
 
 	if (v == NULL)
 		return;
@@ -246,17 +252,19 @@ static void load_name(struct loader *ld, struct config *cfg, size_t idx,
 				 "characters");
 		return;
 	}
-	for (i = 0; i < idx; i++) {
-		if (cfg->targets[i].name != NULL &&
-		    strcmp(cfg->targets[i].name, v) == 0) {
-			cfg_error(ld, m, "duplicate target name \"%s\" (also "
-					 "at line %d)",
-				  v, cfg->targets[i].line);
-			return;
-		}
-	}
-	if ((cfg->targets[idx].name = kp_strdup(v)) == NULL)
+	if ((cfg->targets[idx].name = kp_strdup(v)) == NULL) {
 		cfg_nomem(ld);
+		return;
+	}
+	added = strset_put(&ld->target_names, cfg->targets[idx].name, idx, &prev);
+	if (added < 0) {
+		cfg_nomem(ld);
+	} else if (added == 0) {
+		cfg_error(ld, m, "duplicate target name \"%s\" (also at line %d)",
+			  v, cfg->targets[prev].line);
+		free(cfg->targets[idx].name);
+		cfg->targets[idx].name = NULL;
+	}
 }
 
 void cfg_target(struct loader *ld, struct config *cfg, size_t idx,

@@ -25,6 +25,9 @@ void ev_free(struct ev *ev);
 /* Watches fd for events (EV_READ | EV_WRITE); 0 stops watching it. */
 int ev_set(struct ev *ev, int fd, int events, struct kp_err *err);
 
+/* Sockets one ev_wait hands over at most; as many means more may be ready. */
+#define EV_BATCH 256
+
 /*
  * Waits at most timeout_ms for a watched socket to be ready, then calls fn
  * for each. A signal ends the wait early. Returns how many were ready, or

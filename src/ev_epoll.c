@@ -13,8 +13,6 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#define EV_BATCH 256
-
 struct ev {
 	int epfd;
 	unsigned char *watched; /* events per fd, 0 = not in the set */

@@ -27,6 +27,7 @@ struct http_request {
 	const struct net_opts *net;       /* timeouts, TLS, proxy, cap */
 	uint64_t deadline_ms;             /* 0: the engine run's deadline */
 	bool finish_on_stop;              /* a push: may finish after a stop */
+	bool background;                  /* a push: checks start first */
 };
 
 enum http_failure {

@@ -21,6 +21,13 @@
 /* A signal between our flag check and the wait is seen this late at most. */
 #define HTTP_MAX_WAIT_MS 1000u
 #define HTTP_NO_TIME UINT64_MAX
+/* A background job (a push) waits at most this long for a busy loop. */
+#define HTTP_BACKGROUND_WAIT_MS 200u
+
+/* A FIFO of jobs that are due and wait for a free slot. */
+struct ready_q {
+	struct http_job *head, *tail;
+};
 
 struct http_engine {
 	CURLM *multi;
@@ -28,8 +35,9 @@ struct http_engine {
 	int max_parallel;
 	int running;                 /* jobs attached to the multi handle */
 	struct job_heap later;       /* timers and jobs not due yet, by time */
-	struct http_job *ready;      /* due, waiting for a free slot (FIFO) */
-	struct http_job *ready_tail;
+	struct ready_q ready[2];     /* due, waiting for a slot: checks, pushes */
+	uint64_t ready_no;           /* FIFO order across both queues */
+	bool backlog;                /* the last wait left sockets ready */
 	struct http_job *active;     /* attached to the multi handle */
 	struct http_pool pool;       /* up to max_parallel idle handles */
 	uint64_t seq;
@@ -47,27 +55,75 @@ struct http_engine {
 
 /* --- queues -------------------------------------------------------------- */
 
-static void ready_push(struct http_engine *engine, struct http_job *job)
+/*
+ * Due jobs wait in two FIFOs, checks and background jobs (pushes), and
+ * start in the order they became due. Only while the loop is busy taking
+ * in a burst of answers do the checks those answers free start first,
+ * ahead of the pushes that report them (see ready_next).
+ */
+static struct ready_q *ready_q_of(struct http_engine *engine,
+				  const struct http_job *job)
 {
-	job->next = NULL;
-	job->prev = engine->ready_tail;
-	if (engine->ready_tail != NULL)
-		engine->ready_tail->next = job;
-	else
-		engine->ready = job;
-	engine->ready_tail = job;
+	return &engine->ready[job->req->background ? 1 : 0];
 }
 
-static struct http_job *ready_pop(struct http_engine *engine)
+static void ready_push(struct http_engine *engine, struct http_job *job)
 {
-	struct http_job *job = engine->ready;
+	struct ready_q *q = ready_q_of(engine, job);
 
-	engine->ready = job->next;
-	if (engine->ready == NULL)
-		engine->ready_tail = NULL;
+	job->ready_ms = kp_now_ms();
+	job->ready_no = engine->ready_no++;
+	job->next = NULL;
+	job->prev = q->tail;
+	if (q->tail != NULL)
+		q->tail->next = job;
 	else
-		engine->ready->prev = NULL;
+		q->head = job;
+	q->tail = job;
+}
+
+static void ready_unlink(struct http_engine *engine, struct http_job *job)
+{
+	struct ready_q *q = ready_q_of(engine, job);
+
+	if (job->prev != NULL)
+		job->prev->next = job->next;
+	else
+		q->head = job->next;
+	if (job->next != NULL)
+		job->next->prev = job->prev;
+	else
+		q->tail = job->prev;
 	job->next = job->prev = NULL;
+}
+
+static bool ready_any(const struct http_engine *engine)
+{
+	return engine->ready[0].head != NULL || engine->ready[1].head != NULL;
+}
+
+/*
+ * The job to start next, or NULL when only a background job is due and
+ * waits: while the last wait left sockets ready, for a short while at most.
+ */
+static struct http_job *ready_next(const struct http_engine *engine, uint64_t now)
+{
+	struct http_job *check = engine->ready[0].head, *bg = engine->ready[1].head;
+
+	if (bg == NULL)
+		return check;
+	if (engine->backlog && !engine->stopping && !engine->past_deadline &&
+	    now - bg->ready_ms < HTTP_BACKGROUND_WAIT_MS)
+		return check;
+	return check != NULL && check->ready_no < bg->ready_no ? check : bg;
+}
+
+static struct http_job *ready_pop_any(struct http_engine *engine)
+{
+	struct http_job *job = engine->ready[0].head != NULL ? engine->ready[0].head
+							    : engine->ready[1].head;
+
+	ready_unlink(engine, job);
 	return job;
 }
 
@@ -148,17 +204,33 @@ static void on_ready(void *ctx, int fd, int events)
 
 /* --- the public API -------------------------------------------------------- */
 
-/* 4,096 transfers need as many descriptors: lift the soft limit if we may. */
-static void raise_fd_limit(int max_parallel)
+/*
+ * How many connections libcurl may keep, and descriptors for them: 4 per
+ * transfer slot, what libcurl's own default reaches at its peak. Left to
+ * that default (4 x the transfers attached now), the bound shrinks as a
+ * run drains, and then every finished transfer closes the oldest idle
+ * connection, which libcurl 7.88 finds by walking every connection: with
+ * 1,000 targets that walk was 7 % of a run. A fixed bound keeps the
+ * connections a run's next transfer (a tier, a push, the next cycle) can
+ * reuse, and descriptors are lifted to fit when the hard limit allows.
+ */
+static long conn_cache_size(int max_parallel)
 {
+	rlim_t want = (rlim_t)max_parallel * 4, room;
 	struct rlimit rl;
-	rlim_t want = (rlim_t)max_parallel + 64;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
-		return;
-	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want
-									  : rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return (long)max_parallel;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want + 64) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want + 64
+				      ? want + 64
+				      : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0 && getrlimit(RLIMIT_NOFILE, &rl) != 0)
+			return (long)max_parallel;
+	}
+	room = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > want + 64 ? want
+									: rl.rlim_cur - 64;
+	return (long)(room > (rlim_t)max_parallel ? room : (rlim_t)max_parallel);
 }
 
 struct http_engine *http_engine_new(int max_parallel, struct kp_err *err)
@@ -179,7 +251,6 @@ struct http_engine *http_engine_new(int max_parallel, struct kp_err *err)
 	engine->pool.cap = (size_t)engine->max_parallel;
 	engine->curl_due_ms = HTTP_NO_TIME;
 	engine->fault.status = KP_OK;
-	raise_fd_limit(engine->max_parallel);
 	engine->ev = ev_new(err);
 	if (engine->ev == NULL) {
 		free(engine->pool.easy);
@@ -191,7 +262,9 @@ struct http_engine *http_engine_new(int max_parallel, struct kp_err *err)
 	    curl_multi_setopt(engine->multi, CURLMOPT_SOCKETFUNCTION, on_socket) != CURLM_OK ||
 	    curl_multi_setopt(engine->multi, CURLMOPT_SOCKETDATA, (void *)engine) != CURLM_OK ||
 	    curl_multi_setopt(engine->multi, CURLMOPT_TIMERFUNCTION, on_timer) != CURLM_OK ||
-	    curl_multi_setopt(engine->multi, CURLMOPT_TIMERDATA, (void *)engine) != CURLM_OK) {
+	    curl_multi_setopt(engine->multi, CURLMOPT_TIMERDATA, (void *)engine) != CURLM_OK ||
+	    curl_multi_setopt(engine->multi, CURLMOPT_MAXCONNECTS,
+			      conn_cache_size(engine->max_parallel)) != CURLM_OK) {
 		if (engine->multi != NULL)
 			curl_multi_cleanup(engine->multi);
 		ev_free(engine->ev);
@@ -271,12 +344,14 @@ void http_engine_on_flag(struct http_engine *engine,
 void http_engine_set_parallel(struct http_engine *engine, int max_parallel)
 {
 	engine->max_parallel = max_parallel > 0 ? max_parallel : 1;
-	raise_fd_limit(engine->max_parallel);
+	curl_multi_setopt(engine->multi, CURLMOPT_MAXCONNECTS,
+			  conn_cache_size(engine->max_parallel));
 }
 
 void http_cancel(struct http_engine *engine, const void *ctx)
 {
 	struct http_job *job, *next;
+	size_t k;
 
 	for (job = engine->active; job != NULL; job = next) {
 		next = job->next;
@@ -285,19 +360,14 @@ void http_cancel(struct http_engine *engine, const void *ctx)
 			job_free(job);
 		}
 	}
-	for (job = engine->ready; job != NULL; job = next) {
-		next = job->next;
-		if (job->ctx != ctx)
-			continue;
-		if (job->prev != NULL)
-			job->prev->next = job->next;
-		else
-			engine->ready = job->next;
-		if (job->next != NULL)
-			job->next->prev = job->prev;
-		else
-			engine->ready_tail = job->prev;
-		job_free(job);
+	for (k = 0; k < 2; k++) {
+		for (job = engine->ready[k].head; job != NULL; job = next) {
+			next = job->next;
+			if (job->ctx != ctx)
+				continue;
+			ready_unlink(engine, job);
+			job_free(job);
+		}
 	}
 	heap_drop_ctx(&engine->later, ctx);
 }
@@ -369,16 +439,18 @@ static void engine_fire_due(struct http_engine *engine, uint64_t deadline_ms)
 static void engine_start_ready(struct http_engine *engine, uint64_t deadline_ms)
 {
 	uint64_t now = kp_now_ms();
+	struct http_job *job;
 	const char *why;
 
-	while (engine->ready != NULL) {
-		why = unstartable(engine, engine->ready, now, deadline_ms);
+	while ((job = ready_next(engine, now)) != NULL) {
+		why = unstartable(engine, job, now, deadline_ms);
 		if (why == NULL && engine->running >= engine->max_parallel)
 			return; /* a finishing transfer frees a slot */
+		ready_unlink(engine, job);
 		if (why != NULL)
-			job_fail(ready_pop(engine), HTTP_FAIL_DEADLINE, why);
+			job_fail(job, HTTP_FAIL_DEADLINE, why);
 		else
-			job_start(engine, ready_pop(engine), deadline_ms);
+			job_start(engine, job, deadline_ms);
 	}
 }
 
@@ -421,7 +493,7 @@ static void engine_abort(struct http_engine *engine, const char *msg)
 	}
 	engine->past_deadline = true;
 	/* Callbacks may queue more; each is failed in turn. */
-	while (engine->ready != NULL || engine->later.n > 0) {
+	while (ready_any(engine) || engine->later.n > 0) {
 		engine_fire_due(engine, 0);
 		engine_start_ready(engine, 0);
 	}
@@ -462,11 +534,12 @@ static int engine_wait_ms(const struct http_engine *engine, uint64_t deadline_ms
 int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
 		    struct kp_err *err)
 {
-	int still_running = 0;
+	int still_running = 0, n_ready;
 	CURLMcode mresult;
 	uint64_t now;
 
 	engine->past_deadline = false;
+	engine->backlog = false;
 	engine->stopping = false;
 	for (;;) {
 		if (((engine->stop != NULL && *engine->stop) || engine->stop_requested) &&
@@ -483,7 +556,7 @@ int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
 		}
 		engine_fire_due(engine, deadline_ms);
 		engine_start_ready(engine, deadline_ms);
-		if (engine->running == 0 && engine->ready == NULL && engine->later.n == 0)
+		if (engine->running == 0 && !ready_any(engine) && engine->later.n == 0)
 			return 0;
 		now = kp_now_ms();
 		/* Transfer timeouts are clamped to the deadline, so curl's own
@@ -492,9 +565,11 @@ int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
 			engine_abort(engine, "run deadline reached (run_timeout)");
 			return 0;
 		}
-		if (ev_wait(engine->ev, engine_wait_ms(engine, deadline_ms), on_ready,
-			    engine, &engine->fault) < 0)
+		n_ready = ev_wait(engine->ev, engine->backlog ? 0 : engine_wait_ms(engine, deadline_ms),
+				  on_ready, engine, &engine->fault);
+		if (n_ready < 0)
 			break;
+		engine->backlog = n_ready >= EV_BATCH;
 		if (engine->curl_due_ms <= kp_now_ms()) {
 			engine->curl_due_ms = HTTP_NO_TIME;
 			mresult = curl_multi_socket_action(engine->multi, CURL_SOCKET_TIMEOUT,
@@ -524,8 +599,8 @@ void http_engine_free(struct http_engine *engine)
 		curl_multi_remove_handle(engine->multi, job->easy);
 		job_free(job);
 	}
-	while (engine->ready != NULL)
-		job_free(ready_pop(engine));
+	while (ready_any(engine))
+		job_free(ready_pop_any(engine));
 	while (engine->later.n > 0)
 		job_free(heap_pop(&engine->later));
 	free(engine->later.v);

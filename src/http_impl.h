@@ -23,6 +23,8 @@ struct http_job {
 	const struct http_request *req;
 	uint64_t start_at_ms;
 	uint64_t seq;                /* submit order: ties in the heap */
+	uint64_t ready_ms;           /* when it joined the ready queue */
+	uint64_t ready_no;           /* its place in that queue's order */
 	http_done_fn done;
 	http_timer_fn timer;         /* set for a timer (then req is NULL) */
 	void *ctx;

@@ -232,6 +232,7 @@ static void push_result(struct check_state *state)
 	state->push_req.net = &run->cfg->kuma_net;
 	state->push_req.deadline_ms = state->push_deadline_ms;
 	state->push_req.finish_on_stop = true;
+	state->push_req.background = true;
 	state->push_attempts = 0;
 	submit_push(state, 0);
 }

@@ -340,3 +340,8 @@ bool json_number(const struct json_doc *doc, int node, double *out)
 	*out = json_parse_number(doc->text + t->a, JT_PAYLOAD(t));
 	return true;
 }
+
+bool json_finite(const struct json_doc *doc)
+{
+	return doc != NULL && !doc->huge;
+}

@@ -64,6 +64,13 @@ char *json_string(const struct json_doc *doc, int node);
 bool json_number(const struct json_doc *doc, int node, double *out);
 
 /*
+ * True when every number of the document is finite as a double (none has
+ * an exponent or hundreds of digits): a reader that must reject infinite
+ * numbers may then skip looking.
+ */
+bool json_finite(const struct json_doc *doc);
+
+/*
  * Fast traversal for the evaluator, O(1) per step. json_size: members of an
  * array or keys of an object as written (duplicates included). json_first:
  * the first member of an array or first key of an object (-1 when empty);

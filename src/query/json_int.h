@@ -44,6 +44,7 @@ struct json_doc {
 	size_t len;
 	struct json_tok *tok;
 	int ntok;
+	bool huge; /* a number that may be infinite (json_finite) */
 };
 
 /* The index of the first token after node's subtree. */
@@ -112,9 +113,10 @@ static inline bool json_plain_ascii(const char *s, size_t len, size_t start, siz
 
 /*
  * JSON number (or true/false/null) grammar over s[start..end): true when
- * the whole range is exactly one of them.
+ * the whole range is exactly one of them. *huge: a number whose value may
+ * be infinite (an exponent, or a great many digits).
  */
-bool json_scan_primitive(const char *s, size_t start, size_t end);
+bool json_scan_primitive(const char *s, size_t start, size_t end, bool *huge);
 
 /*
  * Validates a string's bytes s[start..end) (between its quotes): no control

@@ -57,6 +57,7 @@ struct jp {
 	size_t len;
 	size_t cursor;          /* bytes before it are validated */
 	enum jp_state state;
+	bool huge;              /* json_doc.huge */
 	int depth;              /* open containers */
 	int settled;            /* frames below it sit at win == their depth */
 	struct json_tok *tok;   /* output */
@@ -214,7 +215,7 @@ static int scalar(struct jp *p, const jsmntok_t *t)
 {
 	size_t start = (size_t)t->start, end = (size_t)t->end;
 	uint32_t node = (uint32_t)p->ntok, flags;
-	bool key = false, raw = false;
+	bool key = false, raw = false, huge;
 	int rc;
 
 	if (t->type == JSMN_STRING) {
@@ -227,8 +228,9 @@ static int scalar(struct jp *p, const jsmntok_t *t)
 		flags = JT_STRING | (raw ? JT_RAW : 0);
 		p->cursor = end + 1;
 	} else {
-		if (!expects_value(p) || !json_scan_primitive(p->text, start, end))
+		if (!expects_value(p) || !json_scan_primitive(p->text, start, end, &huge))
 			return JP_BAD;
+		p->huge |= huge;
 		flags = JT_PRIMITIVE;
 		p->cursor = end;
 	}
@@ -351,11 +353,13 @@ static int fail_at(const char *text, size_t len, struct kp_err *err)
 static int lone_primitive(struct jp *p, size_t first)
 {
 	size_t end = first;
+	bool huge;
 
 	while (end < p->len && !json_is_ws((unsigned char)p->text[end]))
 		end++;
-	if (!json_scan_primitive(p->text, first, end))
+	if (!json_scan_primitive(p->text, first, end, &huge))
 		return JP_BAD;
+	p->huge = huge;
 	p->cursor = end;
 	if (end - first > JT_PAYLOAD_MAX)
 		return JP_LONG;
@@ -385,6 +389,7 @@ int json_parse(const char *text, size_t len, struct json_doc **out,
 	p->len = len;
 	p->cursor = 0;
 	p->state = ST_VALUE;
+	p->huge = false;
 	p->depth = p->settled = 0;
 	p->ntok = 0;
 	/* A guess from the size (models lists run about 10 bytes a token);
@@ -424,6 +429,7 @@ int json_parse(const char *text, size_t len, struct json_doc **out,
 	doc->len = len;
 	doc->tok = p->tok;
 	doc->ntok = (int)p->ntok;
+	doc->huge = p->huge;
 	free(p);
 	*out = doc;
 	return 0;

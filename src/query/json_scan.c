@@ -215,15 +215,20 @@ size_t json_first_error(const char *s, size_t n)
 	}
 }
 
-bool json_scan_primitive(const char *s, size_t start, size_t end)
+bool json_scan_primitive(const char *s, size_t start, size_t end, bool *huge)
 {
 	bool bad;
 	size_t stop;
 
-	if (s[start] == 't' || s[start] == 'f' || s[start] == 'n')
+	*huge = false;
+	if (s[start] == 't' || s[start] == 'f' || s[start] == 'n') {
 		stop = scan_literal(s, end, start, &bad);
-	else
+	} else {
 		stop = scan_number(s, end, start, &bad);
+		/* Only an exponent or over 300 digits can pass DBL_MAX. */
+		*huge = end - start > 300 || memchr(s + start, 'e', end - start) != NULL ||
+			memchr(s + start, 'E', end - start) != NULL;
+	}
 	return !bad && stop == end;
 }
 

@@ -153,6 +153,74 @@ static int filter_index(struct ev *e, const struct jn *pred, const struct jv *ar
 	return rc;
 }
 
+/* Objects up to this many keys take wildcard_truth (its duplicate check is quadratic). */
+#define WILD_TRUTH_KEYS 32
+
+/* Is key k replaced by a later key of its object? -1: a key with escapes. */
+static int key_replaced(const struct json_doc *doc, int k)
+{
+	size_t len, other_len;
+	bool plain, other_plain;
+	const char *key = json_str_raw(doc, k, &len, &plain), *other;
+
+	if (!plain)
+		return -1;
+	for (int j = json_next(doc, k); j >= 0; j = json_next(doc, j)) {
+		other = json_str_raw(doc, j, &other_len, &other_plain);
+		if (!other_plain)
+			return -1;
+		if (other_len == len && memcmp(other, key, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * "[*]" on a document object: what ev_filter makes of ev_wildcard's
+ * result (the values, arrays flattened, the last of duplicate keys),
+ * without building the member list that the result would need. A result
+ * of numbers selects by index: that is left to the ordinary way, so this
+ * answers only when a value that counts is a string, a boolean, null or
+ * an object; then the result's truth is that some value is true (and an
+ * infinite number anywhere is D1001, as jv_boolean has it). Returns 1
+ * when *truth is set, 0 to go the ordinary way (also for many keys or
+ * keys with escapes), -1 on error.
+ */
+static int wildcard_truth(struct ev *e, int object, int *truth)
+{
+	size_t n = json_size(e->doc, object);
+	bool witness = false; /* a value that counts and is not a number */
+	bool finite = json_finite(e->doc);
+
+	*truth = 0;
+	if (n > WILD_TRUTH_KEYS)
+		return 0;
+	e->steps += n; /* as ev_wildcard counts them */
+	/* Once answered, no value left can change the answer or fail. */
+	for (int k = json_first(e->doc, object); k >= 0 && !(finite && witness && *truth == 1);
+	     k = json_next(e->doc, k)) {
+		struct jv v = jv_node(e, k + 1);
+		bool risky = v.kind == JV_ARR || (v.kind == JV_NUM && isinf(v.u.num));
+		bool other = v.kind != JV_ARR && v.kind != JV_NUM;
+		int b = 0, replaced;
+
+		/* A finite scalar never fails: its truth is cheap to know first. */
+		if (!risky && jv_boolean(e, &v, &b) != 0)
+			return -1;
+		if (!risky && !(other && !witness) && (*truth == 1 || b != 1))
+			continue; /* changes nothing, replaced or not */
+		if ((replaced = key_replaced(e->doc, k)) < 0)
+			return 0;
+		if (replaced)
+			continue;
+		if (risky && jv_boolean(e, &v, &b) != 0)
+			return -1;
+		witness |= other;
+		*truth |= b == 1;
+	}
+	return witness ? 1 : 0;
+}
+
 /* jsonata's evaluateFilter: the predicate [pred] applied to v. */
 int ev_filter(struct ev *e, const struct jn *pred, const struct jv *v,
 		  struct jv *out)
@@ -173,13 +241,18 @@ int ev_filter(struct ev *e, const struct jn *pred, const struct jv *v,
 	while (jv_it_next(e, &it, &item)) {
 		struct arena_mark mark = arena_mark(&e->arena);
 		unsigned long binds = e->binds;
-		int hits, truth;
+		int hits, truth, fast;
 		bool numeric;
 
-		if (e->eval(e, pred, &item, &r) != 0 ||
-		    index_hits(e, &r, index, len, &hits, &numeric) != 0)
+		if (pred->type == JN_WILD && pred->npreds == 0 && item.kind == JV_OBJ &&
+		    item.node >= 0 && (fast = wildcard_truth(e, item.node, &truth)) != 0) {
+			if (fast < 0)
+				return -1;
+			hits = truth;
+		} else if (e->eval(e, pred, &item, &r) != 0 ||
+			   index_hits(e, &r, index, len, &hits, &numeric) != 0) {
 			return -1;
-		if (!numeric) {
+		} else if (!numeric) {
 			if (jv_boolean(e, &r, &truth) != 0)
 				return -1;
 			hits = truth == 1;

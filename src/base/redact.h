@@ -24,22 +24,31 @@ struct redactor; /* opaque; a NULL redactor masks nothing */
 struct redactor *redactor_new(void);
 
 /*
- * Adds a copy of secret[0..len) (ignored when shorter than REDACT_MIN_LEN
- * or already held). 0, or -1 on OOM.
+ * Adds a copy of secret[0..len) (ignored when shorter than REDACT_MIN_LEN;
+ * a secret added twice is held once from the next match on). Constant
+ * time: the matcher is built by the first match after the adds, so that
+ * one costs time and memory linear in the bytes of all secrets (about 14
+ * bytes per byte). 0, or -1 on OOM.
  */
 int redactor_add(struct redactor *r, const char *secret, size_t len);
 
 /* Wipes every copy it holds, then frees. NULL is a no-op. */
 void redactor_free(struct redactor *r);
 
-/* Whether text[0..len) holds a secret. */
+/*
+ * The match functions below build the matcher through their const pointer
+ * when a secret was added since the last match: one thread at a time.
+ * Each reads the text once, in time linear in len and in the number of
+ * occurrences, whatever the number of secrets and however they overlap.
+ */
+
+/* Whether text[0..len) holds a secret; true too when out of memory. */
 bool redact_found(const struct redactor *r, const char *text, size_t len);
 
 /*
- * Appends text[0..len) to out with every secret masked (overlapping
- * occurrences merge into one mask). KP_OK, KP_ENOMEM or KP_ELIMIT.
- * Each byte is marked once per secret; only a secret that overlaps itself
- * (a run of one character) costs len x its length.
+ * Appends text[0..len) to out with every secret masked (overlapping and
+ * touching occurrences merge into one mask). KP_OK, KP_ENOMEM or
+ * KP_ELIMIT.
  */
 enum kp_status redact_append(const struct redactor *r, struct buf *out,
 			     const char *text, size_t len);

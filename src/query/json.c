@@ -188,43 +188,59 @@ char *json_string(const struct json_doc *doc, int node)
 	return out;
 }
 
-/* Compares a raw JSON string token with key (UTF-8) after unescaping. */
-static bool key_equals(const struct json_doc *doc, int node, const char *key,
-		       size_t key_len)
+/* Does a key with escapes, raw[0..len), decode to key[0..key_len)? -1: OOM. */
+static int raw_key_equals(const char *raw, size_t len, const char *key, size_t key_len,
+			  bool lone_as_wtf8)
 {
-	size_t len;
-	bool plain;
-	const char *raw = json_str_raw(doc, node, &len, &plain);
 	char small[256];
 	char *buf = small;
-	bool eq;
+	size_t n;
 
-	if (raw == NULL)
-		return false;
-	if (plain)
-		return len == key_len && memcmp(raw, key, len) == 0;
-	if (len > key_len * 6 + 6)
-		return false;
+	if (len > key_len * 6 + 6) /* decoding shrinks at most sixfold */
+		return 0;
 	if (len * 3 > sizeof(small) && (buf = malloc(len * 3)) == NULL)
-		return false;
-	size_t n = json_decode(raw, len, buf, false);
-	eq = n == key_len && memcmp(buf, key, n) == 0;
+		return -1;
+	n = json_decode(raw, len, buf, lone_as_wtf8);
+	n = n == key_len && memcmp(buf, key, n) == 0;
 	if (buf != small)
 		free(buf);
-	return eq;
+	return (int)n;
 }
 
 int json_get(const struct json_doc *doc, int object, const char *key)
 {
-	size_t key_len = strlen(key);
-	int found = -1;
+	int found = json_lookup(doc, object, key, strlen(key), false);
 
-	if (json_type(doc, object) != JSON_OBJECT)
+	return found >= 0 ? found : -1; /* out of memory: as if absent */
+}
+
+int json_lookup(const struct json_doc *doc, int object, const char *key, size_t len,
+		bool lone_as_wtf8)
+{
+	int found = -1, k = object + 1;
+
+	if (!valid_node(doc, object) || JT_TYPE(&doc->tok[object]) != JT_OBJECT ||
+	    doc->tok[object].a == 0)
 		return -1;
-	for (int k = json_first(doc, object); k >= 0; k = json_next(doc, k))
-		if (key_equals(doc, k, key, key_len))
+	/* The keys straight off the tokens: this is the evaluator's inner loop. */
+	for (;;) {
+		const struct json_tok *t = &doc->tok[k];
+		const char *raw = doc->text + t->a;
+		int eq;
+
+		if (!(t->b & JT_RAW)) {
+			if (JT_PAYLOAD(t) == len && memcmp(raw, key, len) == 0)
+				found = k + 1;
+		} else if ((eq = raw_key_equals(raw, JT_PAYLOAD(t), key, len,
+						lone_as_wtf8)) != 0) {
+			if (eq < 0)
+				return -2;
 			found = k + 1;
-	return found;
+		}
+		if (t->b & JT_LAST)
+			return found;
+		k = json_tok_skip(doc, k + 1);
+	}
 }
 
 int json_at(const struct json_doc *doc, int array, size_t index)

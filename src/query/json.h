@@ -50,6 +50,15 @@ size_t json_count(const struct json_doc *doc, int node);
 /* Object member by key (compared after unescaping; the last duplicate wins). */
 int json_get(const struct json_doc *doc, int object, const char *key);
 
+/*
+ * The value node of the object's member named key[0..len) (UTF-8; keys
+ * with escapes compared decoded, a lone surrogate as its 3-byte form when
+ * lone_as_wtf8, else U+FFFD), the last duplicate winning, in one walk over
+ * the keys: -1 when absent or not an object, -2 when out of memory.
+ */
+int json_lookup(const struct json_doc *doc, int object, const char *key, size_t len,
+		bool lone_as_wtf8);
+
 /* Array member by index. */
 int json_at(const struct json_doc *doc, int array, size_t index);
 

@@ -24,11 +24,13 @@ static bool is_hex(unsigned char c)
 
 /*
  * JSON number grammar from s[i]; returns the offset after it, or the offset
- * of the first byte that breaks the grammar with *bad set.
+ * of the first byte that breaks the grammar with *bad set. *expo: it has
+ * an exponent.
  */
-static size_t scan_number(const char *s, size_t n, size_t i, bool *bad)
+static size_t scan_number(const char *s, size_t n, size_t i, bool *bad, bool *expo)
 {
 	*bad = true;
+	*expo = false;
 	if (i < n && s[i] == '-')
 		i++;
 	if (i >= n || !is_digit((unsigned char)s[i]))
@@ -46,6 +48,7 @@ static size_t scan_number(const char *s, size_t n, size_t i, bool *bad)
 			i++;
 	}
 	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		*expo = true;
 		i++;
 		if (i < n && (s[i] == '+' || s[i] == '-'))
 			i++;
@@ -129,7 +132,7 @@ size_t json_first_error(const char *s, size_t n)
 	char stack[JSON_MAX_DEPTH + 2];
 	int depth = 0;
 	size_t i = 0;
-	bool bad;
+	bool bad, expo;
 	unsigned flags;
 
 	for (;;) {
@@ -199,7 +202,7 @@ size_t json_first_error(const char *s, size_t n)
 					return i;
 				i++;
 			} else if (c == '-' || is_digit(c)) {
-				i = scan_number(s, n, i, &bad);
+				i = scan_number(s, n, i, &bad, &expo);
 				if (bad)
 					return i;
 			} else if (c == 't' || c == 'f' || c == 'n') {
@@ -224,10 +227,9 @@ bool json_scan_primitive(const char *s, size_t start, size_t end, bool *huge)
 	if (s[start] == 't' || s[start] == 'f' || s[start] == 'n') {
 		stop = scan_literal(s, end, start, &bad);
 	} else {
-		stop = scan_number(s, end, start, &bad);
+		stop = scan_number(s, end, start, &bad, huge);
 		/* Only an exponent or over 300 digits can pass DBL_MAX. */
-		*huge = end - start > 300 || memchr(s + start, 'e', end - start) != NULL ||
-			memchr(s + start, 'E', end - start) != NULL;
+		*huge |= end - start > 300;
 	}
 	return !bad && stop == end;
 }

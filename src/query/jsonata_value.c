@@ -192,28 +192,7 @@ static int key_of(struct ev *e, int key_node, const char **p, size_t *len)
 
 int jv_lookup_key(struct ev *e, int object, const char *key, size_t len)
 {
-	int found = -1;
-
-	for (int k = json_first(e->doc, object); k >= 0; k = json_next(e->doc, k)) {
-		size_t klen;
-		bool plain;
-		const char *raw = json_str_raw(e->doc, k, &klen, &plain);
-
-		if (plain) {
-			if (klen == len && memcmp(raw, key, len) == 0)
-				found = k + 1;
-		} else {
-			struct arena_mark m = arena_mark(&e->arena);
-			const char *dk = NULL;
-
-			if (key_of(e, k, &dk, &klen) != 0)
-				return -2;
-			if (klen == len && memcmp(dk, key, len) == 0)
-				found = k + 1;
-			arena_release(&e->arena, m);
-		}
-	}
-	return found;
+	return json_lookup(e->doc, object, key, len, true);
 }
 
 /* A canonical array index ("0", "17"; below 2^32 - 1): V8 lists these first. */

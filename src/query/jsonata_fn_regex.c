@@ -21,6 +21,7 @@ struct matcher {
 	size_t len;
 	struct jn_match m[MAX_GROUPS + 1];
 	int pos;
+	struct jn_re_cursor *cur; /* the alternatives' matches in this text */
 };
 
 /* UTF-16 offset of byte off, counted on from a previous (byte, unit) pair. */
@@ -39,7 +40,7 @@ static int first(struct matcher *mt, int *found)
 {
 	if (jn_regex_check_text(mt->e, mt->re, mt->s, mt->len) != 0)
 		return -1;
-	*found = jn_regex_exec(mt->e, mt->re, mt->s, mt->len, 0, mt->m);
+	*found = jn_regex_exec(mt->e, mt->re, &mt->cur, mt->s, mt->len, 0, mt->m);
 	return *found < 0 ? -1 : 0;
 }
 
@@ -52,7 +53,7 @@ static int next(struct matcher *mt, int *found)
 		*found = 0;
 		return 0;
 	}
-	*found = jn_regex_exec(mt->e, mt->re, mt->s, mt->len, from, mt->m);
+	*found = jn_regex_exec(mt->e, mt->re, &mt->cur, mt->s, mt->len, from, mt->m);
 	if (*found < 0)
 		return -1;
 	if (*found && mt->m[0].so == mt->m[0].eo)
@@ -70,13 +71,29 @@ static const struct jn_regex *regex_of(struct ev *e, int pos, const struct jv *v
 	return NULL;
 }
 
-static int need_extent(struct ev *e, int pos, const struct jn_regex *re, const char *fn)
+/* need: JN_RE_EXTENT, and JN_RE_GROUPS when the groups are seen (jsonata_regex_alt.c says which shapes are exact). */
+static int need_exact(struct ev *e, int pos, const struct jn_regex *re, const char *fn,
+		      int need)
 {
-	if (jn_regex_extent_safe(re))
+	if ((jn_regex_exact(re) & need) == need)
 		return 0;
 	return jn_error(e->err, "K0001", pos,
 			"$%s with /%.40s/ (alternation or a quantified group, where POSIX and JavaScript may match different text) is outside the kuma-push JSONata subset",
 			fn, jn_regex_source(re));
+}
+
+/* Whether a replacement text may name a group ($1..$9...; $0 and $$ do not). */
+static bool names_group(struct ev *e, const struct jv *r)
+{
+	const char *p;
+	size_t n;
+
+	if (r->kind != JV_STR || jv_str(e, r, &p, &n) != 0)
+		return true; /* a function sees the groups (and an error is told later) */
+	for (size_t i = 0; i + 1 < n; i++)
+		if (p[i] == '$' && p[i + 1] >= '1' && p[i + 1] <= '9')
+			return true;
+	return false;
 }
 
 static const char *find(const char *s, size_t sl, size_t from, const char *t, size_t tl)
@@ -89,7 +106,7 @@ static const char *find(const char *s, size_t sl, size_t from, const char *t, si
 
 static int contains(struct ev *e, int pos, const struct jv *a, struct jv *out)
 {
-	struct matcher mt = { e, NULL, NULL, 0, { { 0, 0 } }, pos };
+	struct matcher mt = { e, NULL, NULL, 0, { { 0, 0 } }, pos, NULL };
 	const char *t;
 	size_t tl;
 	int found;
@@ -151,7 +168,7 @@ static int match_object(struct matcher *mt, bool for_match, size_t *cb, size_t *
 
 static int match(struct ev *e, int pos, const struct jv *a, struct jv *out)
 {
-	struct matcher mt = { e, NULL, NULL, 0, { { 0, 0 } }, pos };
+	struct matcher mt = { e, NULL, NULL, 0, { { 0, 0 } }, pos, NULL };
 	struct jarr *res = jarr_new(e, 0);
 	double limit = a[2].kind == JV_NUM ? a[2].u.num : INFINITY, count = 0;
 	size_t cb = 0, cu = 0;
@@ -163,7 +180,7 @@ static int match(struct ev *e, int pos, const struct jv *a, struct jv *out)
 		return jn_error(e->err, "D3040", pos,
 				"Third argument of match function must evaluate to a positive number");
 	if ((mt.re = regex_of(e, pos, &a[1])) == NULL ||
-	    need_extent(e, pos, mt.re, "match") != 0 || jv_str(e, &a[0], &mt.s, &mt.len) != 0)
+	    need_exact(e, pos, mt.re, "match", JN_RE_EXTENT | JN_RE_GROUPS) != 0 || jv_str(e, &a[0], &mt.s, &mt.len) != 0)
 		return -1;
 	*out = jv_arr(res, JVF_SEQ);
 	if (!(limit > 0))
@@ -293,7 +310,7 @@ static int replace_regex(struct matcher *mt, const struct jv *a, double limit,
 
 static int replace(struct ev *e, int pos, const struct jv *a, struct jv *out)
 {
-	struct matcher mt = { e, NULL, NULL, 0, { { 0, 0 } }, pos };
+	struct matcher mt = { e, NULL, NULL, 0, { { 0, 0 } }, pos, NULL };
 	double limit = a[3].kind == JV_NUM ? a[3].u.num : INFINITY, count = 0;
 	struct buf b;
 	int rc = 0;
@@ -311,7 +328,8 @@ static int replace(struct ev *e, int pos, const struct jv *a, struct jv *out)
 		return 0;
 	}
 	if (a[1].kind != JV_STR &&
-	    ((mt.re = regex_of(e, pos, &a[1])) == NULL || need_extent(e, pos, mt.re, "replace") != 0))
+	    ((mt.re = regex_of(e, pos, &a[1])) == NULL || need_exact(e, pos, mt.re, "replace",
+				     JN_RE_EXTENT | (names_group(e, &a[2]) ? JN_RE_GROUPS : 0)) != 0))
 		return -1;
 	if (a[1].kind == JV_STR && a[2].kind != JV_STR)
 		return jn_error(e->err, "K0001", pos,
@@ -395,7 +413,7 @@ static int split_units(struct ev *e, struct jarr *res, const char *s, size_t n,
 
 static int split(struct ev *e, int pos, const struct jv *a, struct jv *out)
 {
-	struct matcher mt = { e, NULL, NULL, 0, { { 0, 0 } }, pos };
+	struct matcher mt = { e, NULL, NULL, 0, { { 0, 0 } }, pos, NULL };
 	double limit = a[2].kind == JV_NUM ? a[2].u.num : INFINITY;
 	struct jarr *res = jarr_new(e, 0);
 	int found;
@@ -429,7 +447,7 @@ static int split(struct ev *e, int pos, const struct jv *a, struct jv *out)
 			return -1;
 		return 0;
 	}
-	if ((mt.re = regex_of(e, pos, &a[1])) == NULL || need_extent(e, pos, mt.re, "split") != 0 ||
+	if ((mt.re = regex_of(e, pos, &a[1])) == NULL || need_exact(e, pos, mt.re, "split", JN_RE_EXTENT) != 0 ||
 	    first(&mt, &found) != 0)
 		return -1;
 	{

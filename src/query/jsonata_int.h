@@ -138,13 +138,18 @@ struct jn_match {
 	long so, eo;
 };
 int jn_regex_ngroups(const struct jn_regex *re);
-bool jn_regex_extent_safe(const struct jn_regex *re); /* POSIX and JavaScript match the same text */
+/* What POSIX matches exactly as JavaScript does: the matched text, the groups. */
+#define JN_RE_EXTENT 1
+#define JN_RE_GROUPS 2
+int jn_regex_exact(const struct jn_regex *re);
 const char *jn_regex_source(const struct jn_regex *re);
 /* Once per subject text: K0001 where JavaScript would see UTF-16 halves. */
 int jn_regex_check_text(struct ev *e, const struct jn_regex *re, const char *s,
 			size_t len);
-int jn_regex_exec(struct ev *e, const struct jn_regex *re, const char *s, size_t len,
-		  size_t from, struct jn_match *m);
+/* *cur (NULL at first, in the evaluation's arena) remembers the alternatives' matches for one text. */
+struct jn_re_cursor;
+int jn_regex_exec(struct ev *e, const struct jn_regex *re, struct jn_re_cursor **cur,
+		  const char *s, size_t len, size_t from, struct jn_match *m);
 
 struct jsonata_prog {
 	char *source;

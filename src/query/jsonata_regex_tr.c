@@ -7,12 +7,15 @@
  * anchors, groups (also "(?:"), alternation and greedy {m,n} * + ?.
  * Multi-byte characters become groups of bytes; a map keeps JavaScript's
  * group numbers. The rest (lookaround, backreferences, lazy quantifiers,
- * \b, the m flag, ...) is K0001 with its column.
+ * \b, ...) is K0001 with its column. The m flag is REG_NEWLINE, which also
+ * keeps "." and negated lists off newline: "." excludes it anyway, and a
+ * negated class or \D \W names newline as an alternative of its own.
  *
  * POSIX picks the longest of the leftmost matches, JavaScript the first by
  * priority. Both find a match at the same leftmost place, so a test ($contains)
  * is always exact; the matched text can differ only through alternation or
- * a quantified group, so $match, $replace and $split refuse those ("extent").
+ * a quantified group ("extent"); jsonata_regex_alt.c makes the common
+ * shapes of those exact, and $match, $replace and $split refuse the rest.
  */
 #include <limits.h>
 #include <regex.h>
@@ -41,6 +44,9 @@ struct tr {
 	size_t n, i;
 	struct buf out;
 	bool icase;
+	bool multiline;              /* the m flag: REG_NEWLINE (see the head comment) */
+	bool anchors;                /* a "^" or "$" */
+	struct jn_re_path path;      /* anchors inside a path (jsonata_regex_path.c) */
 	int js_groups, posix_groups;
 	int gmap[MAX_GROUPS + 1];
 	bool extent_safe;
@@ -290,6 +296,8 @@ static int translate_class(struct tr *t)
 		rc = emit(t, "(", 1);
 		if (rc == 0)
 			rc = emit(t, set_text.data, set_text.len);
+		if (rc == 0 && t->multiline && !set['\n'])
+			rc = emit_str(t, "|\n"); /* REG_NEWLINE keeps a negated list off newline */
 		if (rc == 0)
 			rc = emit_str(t, "|" MB_ANY ")");
 		buf_free(&set_text);
@@ -313,8 +321,11 @@ static int translate_escape(struct tr *t)
 	default: break;
 	}
 	switch (k) {
-	case 'D': return emit_group(t, "[^0-9\x80-\xff]|" MB_ANY);
-	case 'W': return emit_group(t, "[^A-Za-z0-9_\x80-\xff]|" MB_ANY);
+	/* REG_NEWLINE (the m flag) keeps a negated list off newline: name it */
+	case 'D': return emit_group(t, t->multiline ? "[^0-9\x80-\xff]|\n|" MB_ANY :
+					 "[^0-9\x80-\xff]|" MB_ANY);
+	case 'W': return emit_group(t, t->multiline ? "[^A-Za-z0-9_\x80-\xff]|\n|" MB_ANY :
+					 "[^A-Za-z0-9_\x80-\xff]|" MB_ANY);
 	case 's': return emit_group(t, SPACE);
 	case 'S': return emit_group(t, NONSPACE);
 	case 'b': case 'B': t->i -= 2; return fail(t, "a word boundary");
@@ -415,6 +426,8 @@ static int translate(struct tr *t)
 		int rc = 0;
 
 		if (c == '*' || c == '+' || c == '?' || c == '{') {
+			if (last_group && t->path.group_anchor) /* "(a$)+" repeats around its anchor */
+				t->path.mid_anchor = true;
 			rc = translate_quantifier(t, last_group);
 			if (rc < 0)
 				return rc;
@@ -424,6 +437,7 @@ static int translate(struct tr *t)
 		}
 		last_group = false;
 		t->have_atom = true;
+		jn_re_path_token(&t->path, t->depth, strchr("()|^$", c) != NULL ? c : 'a');
 		switch (c) {
 		case '(':
 			if (t->i + 1 < t->n && t->s[t->i + 1] == '?') {
@@ -486,6 +500,7 @@ static int translate(struct tr *t)
 		case '^':
 		case '$':
 			t->i++;
+			t->anchors = true;
 			t->have_atom = false;
 			rc = emit(t, &c, 1);
 			break;
@@ -514,8 +529,8 @@ static int translate(struct tr *t)
 	return 0;
 }
 
-int jn_regex_translate(const char *src, size_t len, bool icase, struct buf *out,
-		       struct jn_re_shape *shape, char *why, size_t why_size)
+int jn_regex_translate(const char *src, size_t len, bool icase, bool multiline,
+		       struct buf *out, struct jn_re_shape *shape, char *why, size_t why_size)
 {
 	struct tr t;
 	int rc;
@@ -524,6 +539,8 @@ int jn_regex_translate(const char *src, size_t len, bool icase, struct buf *out,
 	t.s = src;
 	t.n = len;
 	t.icase = icase;
+	t.multiline = multiline;
+	t.path.at_start = true;
 	t.extent_safe = true;
 	t.why = why;
 	t.why_size = why_size;
@@ -535,5 +552,7 @@ int jn_regex_translate(const char *src, size_t len, bool icase, struct buf *out,
 	memcpy(shape->gmap, t.gmap, sizeof(shape->gmap));
 	shape->extent_safe = t.extent_safe;
 	shape->any_char = t.any_char;
+	shape->anchors = t.anchors;
+	shape->mid_anchor = t.path.mid_anchor;
 	return rc;
 }

@@ -4,8 +4,9 @@
  * driven with curl_multi_socket_action: it tells us which sockets to watch
  * (CURLMOPT_SOCKETFUNCTION) and when it wants the clock (TIMERFUNCTION), ev
  * waits, and each wake-up hands libcurl only the sockets that are ready.
- * Timers and transfers not yet due sit in one binary heap (http_heap.c), due transfers
- * past max_parallel in a FIFO, so no step walks everything that is open.
+ * Timers and transfers not yet due sit in one binary heap (http_heap.c),
+ * due transfers past max_parallel in FIFOs (http_ready.c), so no step
+ * walks everything that is open.
  */
 #include "http.h"
 
@@ -21,13 +22,6 @@
 /* A signal between our flag check and the wait is seen this late at most. */
 #define HTTP_MAX_WAIT_MS 1000u
 #define HTTP_NO_TIME UINT64_MAX
-/* A background job (a push) waits at most this long for a busy loop. */
-#define HTTP_BACKGROUND_WAIT_MS 200u
-
-/* A FIFO of jobs that are due and wait for a free slot. */
-struct ready_q {
-	struct http_job *head, *tail;
-};
 
 struct http_engine {
 	CURLM *multi;
@@ -35,8 +29,7 @@ struct http_engine {
 	int max_parallel;
 	int running;                 /* jobs attached to the multi handle */
 	struct job_heap later;       /* timers and jobs not due yet, by time */
-	struct ready_q ready[2];     /* due, waiting for a slot: checks, pushes */
-	uint64_t ready_no;           /* FIFO order across both queues */
+	struct job_ready ready;      /* due, waiting for a free slot */
 	bool backlog;                /* the last wait left sockets ready */
 	struct http_job *active;     /* attached to the multi handle */
 	struct http_pool pool;       /* up to max_parallel idle handles */
@@ -54,78 +47,6 @@ struct http_engine {
 };
 
 /* --- queues -------------------------------------------------------------- */
-
-/*
- * Due jobs wait in two FIFOs, checks and background jobs (pushes), and
- * start in the order they became due. Only while the loop is busy taking
- * in a burst of answers do the checks those answers free start first,
- * ahead of the pushes that report them (see ready_next).
- */
-static struct ready_q *ready_q_of(struct http_engine *engine,
-				  const struct http_job *job)
-{
-	return &engine->ready[job->req->background ? 1 : 0];
-}
-
-static void ready_push(struct http_engine *engine, struct http_job *job)
-{
-	struct ready_q *q = ready_q_of(engine, job);
-
-	job->ready_ms = kp_now_ms();
-	job->ready_no = engine->ready_no++;
-	job->next = NULL;
-	job->prev = q->tail;
-	if (q->tail != NULL)
-		q->tail->next = job;
-	else
-		q->head = job;
-	q->tail = job;
-}
-
-static void ready_unlink(struct http_engine *engine, struct http_job *job)
-{
-	struct ready_q *q = ready_q_of(engine, job);
-
-	if (job->prev != NULL)
-		job->prev->next = job->next;
-	else
-		q->head = job->next;
-	if (job->next != NULL)
-		job->next->prev = job->prev;
-	else
-		q->tail = job->prev;
-	job->next = job->prev = NULL;
-}
-
-static bool ready_any(const struct http_engine *engine)
-{
-	return engine->ready[0].head != NULL || engine->ready[1].head != NULL;
-}
-
-/*
- * The job to start next, or NULL when only a background job is due and
- * waits: while the last wait left sockets ready, for a short while at most.
- */
-static struct http_job *ready_next(const struct http_engine *engine, uint64_t now)
-{
-	struct http_job *check = engine->ready[0].head, *bg = engine->ready[1].head;
-
-	if (bg == NULL)
-		return check;
-	if (engine->backlog && !engine->stopping && !engine->past_deadline &&
-	    now - bg->ready_ms < HTTP_BACKGROUND_WAIT_MS)
-		return check;
-	return check != NULL && check->ready_no < bg->ready_no ? check : bg;
-}
-
-static struct http_job *ready_pop_any(struct http_engine *engine)
-{
-	struct http_job *job = engine->ready[0].head != NULL ? engine->ready[0].head
-							    : engine->ready[1].head;
-
-	ready_unlink(engine, job);
-	return job;
-}
 
 static void active_add(struct http_engine *engine, struct http_job *job)
 {
@@ -281,7 +202,7 @@ static int engine_add(struct http_engine *engine, struct http_job *job,
 {
 	job->seq = engine->seq++;
 	if (job->timer == NULL && job->start_at_ms <= kp_now_ms()) {
-		ready_push(engine, job);
+		ready_push(&engine->ready, job);
 		return 0;
 	}
 	if (heap_push(&engine->later, job, err) != 0) {
@@ -361,11 +282,11 @@ void http_cancel(struct http_engine *engine, const void *ctx)
 		}
 	}
 	for (k = 0; k < 2; k++) {
-		for (job = engine->ready[k].head; job != NULL; job = next) {
+		for (job = engine->ready.q[k].head; job != NULL; job = next) {
 			next = job->next;
 			if (job->ctx != ctx)
 				continue;
-			ready_unlink(engine, job);
+			ready_unlink(&engine->ready, job);
 			job_free(job);
 		}
 	}
@@ -427,7 +348,7 @@ static void engine_fire_due(struct http_engine *engine, uint64_t deadline_ms)
 		} else if ((why = unstartable(engine, job, now, deadline_ms)) != NULL) {
 			job_fail(job, HTTP_FAIL_DEADLINE, why);
 		} else {
-			ready_push(engine, job);
+			ready_push(&engine->ready, job);
 		}
 		/* A timer may take a while: keep the clock honest. */
 		now = kp_now_ms();
@@ -439,14 +360,16 @@ static void engine_fire_due(struct http_engine *engine, uint64_t deadline_ms)
 static void engine_start_ready(struct http_engine *engine, uint64_t deadline_ms)
 {
 	uint64_t now = kp_now_ms();
+	/* While a burst is taken in, the checks it frees start first. */
+	bool busy = engine->backlog && !engine->stopping && !engine->past_deadline;
 	struct http_job *job;
 	const char *why;
 
-	while ((job = ready_next(engine, now)) != NULL) {
+	while ((job = ready_next(&engine->ready, busy, now)) != NULL) {
 		why = unstartable(engine, job, now, deadline_ms);
 		if (why == NULL && engine->running >= engine->max_parallel)
 			return; /* a finishing transfer frees a slot */
-		ready_unlink(engine, job);
+		ready_unlink(&engine->ready, job);
 		if (why != NULL)
 			job_fail(job, HTTP_FAIL_DEADLINE, why);
 		else
@@ -493,7 +416,7 @@ static void engine_abort(struct http_engine *engine, const char *msg)
 	}
 	engine->past_deadline = true;
 	/* Callbacks may queue more; each is failed in turn. */
-	while (ready_any(engine) || engine->later.n > 0) {
+	while (ready_any(&engine->ready) || engine->later.n > 0) {
 		engine_fire_due(engine, 0);
 		engine_start_ready(engine, 0);
 	}
@@ -556,7 +479,7 @@ int http_engine_run(struct http_engine *engine, uint64_t deadline_ms,
 		}
 		engine_fire_due(engine, deadline_ms);
 		engine_start_ready(engine, deadline_ms);
-		if (engine->running == 0 && !ready_any(engine) && engine->later.n == 0)
+		if (engine->running == 0 && !ready_any(&engine->ready) && engine->later.n == 0)
 			return 0;
 		now = kp_now_ms();
 		/* Transfer timeouts are clamped to the deadline, so curl's own
@@ -599,8 +522,8 @@ void http_engine_free(struct http_engine *engine)
 		curl_multi_remove_handle(engine->multi, job->easy);
 		job_free(job);
 	}
-	while (ready_any(engine))
-		job_free(ready_pop_any(engine));
+	while (ready_any(&engine->ready))
+		job_free(ready_pop_any(&engine->ready));
 	while (engine->later.n > 0)
 		job_free(heap_pop(&engine->later));
 	free(engine->later.v);

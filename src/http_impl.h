@@ -54,6 +54,25 @@ struct http_job *heap_pop(struct job_heap *h); /* h->n > 0 */
 /* Frees every job of ctx, uncalled. */
 void heap_drop_ctx(struct job_heap *h, const void *ctx);
 
+/* http_ready.c: due jobs waiting for a slot, checks and pushes apart. */
+struct ready_q {
+	struct http_job *head, *tail;
+};
+struct job_ready {
+	struct ready_q q[2]; /* checks, background jobs */
+	uint64_t next_no;    /* FIFO order across both */
+};
+void ready_push(struct job_ready *r, struct http_job *job);
+void ready_unlink(struct job_ready *r, struct http_job *job); /* job is in r */
+bool ready_any(const struct job_ready *r);
+/*
+ * The job to start next, or NULL: the one due first, but while busy (a
+ * burst is being taken in) a check before a background job, which waits
+ * a short while at most.
+ */
+struct http_job *ready_next(const struct job_ready *r, bool busy, uint64_t now);
+struct http_job *ready_pop_any(struct job_ready *r); /* ready_any(r) */
+
 /* http.c */
 void job_free(struct http_job *job);
 /* Completes a job without a transfer (deadline, setup failure). */

@@ -93,6 +93,17 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
 	struct http_job *job = userdata;
 	size_t n = size * nmemb; /* libcurl guarantees size == 1 */
 
+	/* A body of announced size within max_body gets its whole buffer at
+	 * once: growing by doubling would copy it, two copies at a time. The
+	 * size is a hint (a compressed length, a lie): appends still decide. */
+	if (job->resp.body.len == 0) {
+		curl_off_t announced = -1;
+
+		if (curl_easy_getinfo(job->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
+				      &announced) == CURLE_OK && announced > 0 &&
+		    announced <= job->req->net->max_body_bytes)
+			(void)buf_reserve(&job->resp.body, (size_t)announced);
+	}
 	/* libcurl < 8.4 ignores MAXFILESIZE mid-transfer: cap here. */
 	job->capture = buf_append(&job->resp.body, data, n);
 	return job->capture == KP_OK ? n : 0;

@@ -3,6 +3,7 @@
 #include "buf.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,8 @@ void buf_init(struct buf *b, size_t max_bytes)
 	b->max = max_bytes;
 }
 
-static enum kp_status buf_reserve(struct buf *b, size_t n)
+/* Room for n more bytes; exact: just that (a size known in advance). */
+static enum kp_status reserve(struct buf *b, size_t n, bool exact)
 {
 	size_t need, cap;
 	char *grown;
@@ -26,7 +28,7 @@ static enum kp_status buf_reserve(struct buf *b, size_t n)
 	need = b->len + n + 1; /* cannot overflow: max < SIZE_MAX in practice */
 	if (need <= b->cap)
 		return KP_OK;
-	cap = b->cap ? b->cap : 64;
+	cap = exact ? need : b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	if (cap > b->max + 1)
@@ -39,9 +41,14 @@ static enum kp_status buf_reserve(struct buf *b, size_t n)
 	return KP_OK;
 }
 
+enum kp_status buf_reserve(struct buf *b, size_t n)
+{
+	return reserve(b, n, true);
+}
+
 enum kp_status buf_append(struct buf *b, const void *bytes, size_t n)
 {
-	enum kp_status status = buf_reserve(b, n);
+	enum kp_status status = reserve(b, n, false);
 
 	if (status != KP_OK)
 		return status;
@@ -68,7 +75,7 @@ enum kp_status buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return KP_EINTERNAL;
-	status = buf_reserve(b, (size_t)n);
+	status = reserve(b, (size_t)n, false);
 	if (status != KP_OK)
 		return status;
 	va_start(ap, fmt);

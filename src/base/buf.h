@@ -22,6 +22,13 @@ void buf_init(struct buf *b, size_t max_bytes);
  * On failure the buffer keeps what it held before the call.
  */
 enum kp_status buf_append(struct buf *b, const void *bytes, size_t n);
+
+/*
+ * Makes room for n more bytes at once (KP_ELIMIT past max, KP_ENOMEM), so
+ * that appends up to them never move the data: one allocation for a size
+ * known in advance, never two copies at the same time.
+ */
+enum kp_status buf_reserve(struct buf *b, size_t n);
 enum kp_status buf_append_str(struct buf *b, const char *s);
 enum kp_status buf_printf(struct buf *b, const char *fmt, ...) KP_PRINTF(2, 3);
 

@@ -83,6 +83,24 @@ void *arena_alloc(struct arena *a, size_t size)
 	return p;
 }
 
+bool arena_extend(struct arena *a, void *p, size_t size, size_t more)
+{
+	struct arena_blk *b = a->cur;
+	uintptr_t at = (uintptr_t)p, base;
+
+	if (b == NULL || p == NULL || more > SIZE_MAX / 2 || size > SIZE_MAX / 2)
+		return false;
+	base = (uintptr_t)b->data;
+	size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	more = (more + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	/* p must be the last allocation of the current block */
+	if (at < base || at - base > b->used || at - base + size != b->used ||
+	    b->cap - b->used < more)
+		return false;
+	b->used += more;
+	return true;
+}
+
 struct arena_mark arena_mark(const struct arena *a)
 {
 	struct arena_mark m = { a->cur, a->cur != NULL ? a->cur->used : 0 };

@@ -38,6 +38,12 @@ struct arena_mark {
 
 void arena_init(struct arena *a, size_t limit);
 void *arena_alloc(struct arena *a, size_t size);
+/*
+ * Grows the last allocation p (of size bytes) by more bytes where it lies,
+ * when the block has room: an array that grows at the top moves no data
+ * and leaves no old copy behind. False: allocate and copy instead.
+ */
+bool arena_extend(struct arena *a, void *p, size_t size, size_t more);
 struct arena_mark arena_mark(const struct arena *a);
 void arena_release(struct arena *a, struct arena_mark m);
 void arena_free(struct arena *a);

@@ -234,7 +234,9 @@ int ev_filter(struct ev *e, const struct jn *pred, const struct jv *v,
 		return -1;
 	if (pred->type == JN_NUM)
 		return filter_index(e, pred, &arr, out);
-	if ((res = jarr_new(e, 0)) == NULL)
+	/* Room for every member up front: the result is rarely longer, and
+	 * growing it by doubling would leave old copies in the arena. */
+	if ((res = jarr_new(e, jv_len(e, &arr))) == NULL)
 		return ev_oom(e);
 	len = (double)jv_len(e, &arr);
 	jv_it_init(e, &it, &arr);

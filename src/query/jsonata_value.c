@@ -134,9 +134,15 @@ int jarr_push(struct ev *e, struct jarr *a, const struct jv *v)
 {
 	if (a->len == a->cap) {
 		size_t cap = a->cap < 4 ? 8 : a->cap * 2;
-		struct jv *grown = arena_alloc(&e->arena, cap * sizeof(*grown));
+		struct jv *grown;
 
-		if (grown == NULL)
+		if (a->cap > 0 && arena_extend(&e->arena, a->items, a->cap * sizeof(*grown),
+					       (cap - a->cap) * sizeof(*grown))) {
+			a->cap = cap;
+			a->items[a->len++] = *v;
+			return 0;
+		}
+		if ((grown = arena_alloc(&e->arena, cap * sizeof(*grown))) == NULL)
 			return ev_oom(e);
 		if (a->len > 0)
 			memcpy(grown, a->items, a->len * sizeof(*grown));

@@ -34,6 +34,29 @@ static void test_cap(void **state)
 	buf_free(&b);
 }
 
+/* A size known in advance: one allocation, appends up to it never move the data. */
+static void test_reserve(void **state)
+{
+	struct buf b;
+	const char *at;
+	char chunk[1000];
+
+	(void)state;
+	memset(chunk, 'x', sizeof(chunk));
+	buf_init(&b, 100000);
+	assert_int_equal(buf_reserve(&b, 100001), KP_ELIMIT);
+	assert_int_equal(buf_reserve(&b, 100000), KP_OK);
+	at = buf_str(&b);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(buf_append(&b, chunk, sizeof(chunk)), KP_OK);
+	assert_ptr_equal(buf_str(&b), at);
+	assert_int_equal(b.len, 100000);
+	/* The cap holds as before. */
+	assert_int_equal(buf_append(&b, "y", 1), KP_ELIMIT);
+	assert_int_equal(b.len, 100000);
+	buf_free(&b);
+}
+
 static void test_sanitize(void **state)
 {
 	char out[16];
@@ -72,6 +95,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_parse_numbers),
 	};

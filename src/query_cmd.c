@@ -10,9 +10,11 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "json.h"
@@ -40,6 +42,13 @@ static int read_all(FILE *fp, const char *name, struct buf *b)
 {
 	char chunk[65536];
 	size_t n;
+	struct stat file;
+
+	/* A file's size is known: one allocation, never a copy while growing
+	 * (a size over the limit is left to the reads, which say so). */
+	if (fstat(fileno(fp), &file) == 0 && S_ISREG(file.st_mode) && file.st_size > 0 &&
+	    (uintmax_t)file.st_size <= QUERY_MAX_INPUT)
+		(void)buf_reserve(b, (size_t)file.st_size);
 
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 		enum kp_status st = buf_append(b, chunk, n);

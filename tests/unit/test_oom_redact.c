@@ -66,50 +66,72 @@ static bool holds_secret(const char *s)
 	return false;
 }
 
-/* One check of every match function on every text; false on a problem. */
+/* The results of one text: what each match function gave. */
+struct results {
+	bool found;
+	char fixed[128];  /* redact_in_place */
+	enum kp_status status;
+	struct buf out;   /* redact_append */
+};
+
+/* complete: every secret was added, so the undisturbed result is known. */
+static bool results_ok(const struct results *got, size_t i, bool complete)
+{
+	const char *want = texts[i].want, *out = buf_str(&got->out);
+	bool appended = got->status == KP_OK;
+
+	if (holds_secret(got->fixed) || (appended && holds_secret(out)))
+		return false;
+	if (!appended && got->status != KP_ENOMEM)
+		return false;
+	if (complete && strcmp(got->fixed, want) != 0 &&
+	    strcmp(got->fixed, REDACT_MASK) != 0)
+		return false;
+	if (complete && appended && strcmp(out, want) != 0)
+		return false;
+	return strcmp(texts[i].in, want) == 0 || got->found;
+}
+
+static void run_one(const struct redactor *r, int which, const char *in,
+		    struct results *got)
+{
+	if (which == 0) {
+		got->found = redact_found(r, in, strlen(in));
+	} else if (which == 1) {
+		snprintf(got->fixed, sizeof(got->fixed), "%s", in);
+		redact_in_place(r, got->fixed, sizeof(got->fixed));
+	} else {
+		got->status = redact_append(r, &got->out, in, strlen(in));
+	}
+}
+
+/*
+ * Every match function on every text. Whichever comes first after an add
+ * builds, and may fail: each of them comes first in one of the orders.
+ */
 static bool match_all(const struct redactor *r, bool complete, int order,
 		      unsigned long n)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		char fixed[128];
-		struct buf out;
-		enum kp_status status = KP_OK;
-		bool found = false;
-
-		size_t len = strlen(texts[i].in);
+		const char *in = texts[i].in;
+		struct results got = { false, "", KP_OK, { NULL, 0, 0, 0 } };
+		bool ok;
 		int k;
 
-		/* Whichever comes first after an add builds, and may fail:
-		 * each of them comes first in one of the orders. */
-		buf_init(&out, 1024);
+		buf_init(&got.out, 1024);
 		for (k = 0; k < 3; k++)
-			switch ((order + k) % 3) {
-			case 0:
-				found = redact_found(r, texts[i].in, len);
-				break;
-			case 1:
-				snprintf(fixed, sizeof(fixed), "%s", texts[i].in);
-				redact_in_place(r, fixed, sizeof(fixed));
-				break;
-			default:
-				status = redact_append(r, &out, texts[i].in, len);
-				break;
-			}
-		if (holds_secret(fixed) || (status == KP_OK && holds_secret(buf_str(&out))) ||
-		    (complete && strcmp(fixed, texts[i].want) != 0 &&
-		     strcmp(fixed, REDACT_MASK) != 0) ||
-		    (complete && status == KP_OK && strcmp(buf_str(&out), texts[i].want) != 0) ||
-		    (status != KP_OK && status != KP_ENOMEM) ||
-		    (strcmp(texts[i].in, texts[i].want) != 0 && !found)) {
-			fprintf(stderr, "order %d, allocation %lu failing, text %zu: "
-				"\"%s\", \"%s\" (%d), found %d\n", order, n, i, fixed,
-				buf_str(&out), (int)status, (int)found);
-			buf_free(&out);
+			run_one(r, (order + k) % 3, in, &got);
+		ok = results_ok(&got, i, complete);
+		if (!ok)
+			fprintf(stderr, "order %d, allocation %lu failing, "
+				"text %zu: \"%s\", \"%s\" (%d), found %d\n",
+				order, n, i, got.fixed, buf_str(&got.out),
+				(int)got.status, (int)got.found);
+		buf_free(&got.out);
+		if (!ok)
 			return false;
-		}
-		buf_free(&out);
 	}
 	return true;
 }
@@ -170,7 +192,7 @@ static void test_freed_blocks_hold_no_secret(void **state)
 
 	(void)state;
 	assert_non_null(r);
-	watched = LONG_KEY + 3;
+	watched = &LONG_KEY[3]; /* past "sk-" */
 	watched_len = 12;
 	unwiped = 0;
 	assert_int_equal(redactor_add(r, LONG_KEY, strlen(LONG_KEY)), 0);
@@ -180,7 +202,8 @@ static void test_freed_blocks_hold_no_secret(void **state)
 	for (i = 0; i < 200; i++) { /* the held text grows: moves */
 		snprintf(filler, sizeof(filler), "filler-%04d", i);
 		assert_int_equal(redactor_add(r, filler, strlen(filler)), 0);
-		assert_int_equal(redactor_add(r, LONG_KEY, strlen(LONG_KEY)), 0);
+		assert_int_equal(redactor_add(r, LONG_KEY, strlen(LONG_KEY)),
+				 0);
 	}
 	snprintf(fixed, sizeof(fixed), "key %s filler-0042", LONG_KEY);
 	redact_in_place(r, fixed, sizeof(fixed)); /* rebuilds, drops doubles */

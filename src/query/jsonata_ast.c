@@ -140,6 +140,14 @@ int ast_process(struct parser *p, struct jn *n, struct jn **out)
 		return ast_process(p, n->callee, &n->callee);
 	case JN_END:
 		return jn_error(p->err, "S0207", n->pos, "Unexpected end of expression");
+	case JN_GROUPBY: /* jsonata's processAST: the group goes onto the step (or path) */
+		if (ast_process(p, n->kids[0], out) != 0)
+			return -1;
+		if ((*out)->group != NULL)
+			return jn_error(p->err, "S0210", n->pos,
+					"Each step can only have one grouping expression");
+		(*out)->group = n->kids[1];
+		return process_kids(p, n->kids[1]);
 	case JN_LAMBDA:
 		return ast_process(p, n->callee, &n->callee);
 	case JN_BLOCK:
@@ -254,6 +262,8 @@ static const struct jn *find_regex(const struct jn *n)
 		r = find_regex(n->preds[i]);
 	for (int i = 0; r == NULL && i < n->nstages; i++)
 		r = find_regex(n->stages[i]);
+	if (r == NULL)
+		r = find_regex(n->group);
 	return r != NULL ? r : find_regex(n->callee);
 }
 
@@ -261,7 +271,8 @@ int ast_subset(struct parser *p, struct jn *n)
 {
 	const struct jn *re;
 
-	if (check_list(p, n->preds, n->npreds) != 0)
+	if (check_list(p, n->preds, n->npreds) != 0 ||
+	    (n->group != NULL && ast_subset(p, n->group) != 0))
 		return -1;
 	switch (n->type) {
 	case JN_PATH:

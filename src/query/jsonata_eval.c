@@ -339,6 +339,8 @@ static int eval_node(struct ev *e, const struct jn *n, const struct jv *in,
 		return eval_block(e, n, in, out);
 	case JN_ARRAY:
 		return array_ctor(e, n, in, out);
+	case JN_OBJECT:
+		return ev_group(e, n, in, out);
 	case JN_NEG:
 		if (ev_eval(e, n->kids[0], in, &v) != 0)
 			return -1;
@@ -375,6 +377,8 @@ int ev_eval(struct ev *e, const struct jn *n, const struct jv *in, struct jv *ou
 	for (int i = 0; i < n->npreds; i++)
 		if (ev_filter(e, n->preds[i], &v, &v) != 0)
 			return -1;
+	if (n->group != NULL && ev_group(e, n->group, &v, &v) != 0) /* a path's too: it has no predicates */
+		return -1;
 	if (jv_is_seq(&v)) {
 		size_t len = v.u.arr->len;
 

@@ -72,11 +72,13 @@ enum jn_type {
 	JN_APPLY,  /* "a ~> f"; kids[0], kids[1] */
 	JN_REGEX,  /* "/.../flags"; regex */
 	JN_VARREF, /* "$name" as a value (not "$" or "$$") */
+	JN_OBJECT, /* "{ k: v, ... }"; kids = k0, v0, k1, v1, ... (also a node's group) */
 	/* Only in the parser's raw tree, gone after jsonata's post-parse pass: */
 	JN_DOT,    /* "a . b"; kids[0], kids[1] */
 	JN_PRED,   /* "a [ p ]"; kids[0], kids[1] */
 	JN_VAR,    /* "$name"; str (callee only) */
 	JN_END,    /* end of input where an operand was needed (S0207) */
+	JN_GROUPBY, /* "a { ... }"; kids[0] = a, kids[1] = JN_OBJECT (becomes a's group) */
 	JN_OUTSIDE /* parsed like jsonata does, but outside the subset (K0001) */
 };
 
@@ -124,6 +126,7 @@ struct jn {
 	struct jn *callee;  /* JN_CALL: the procedure expression; JN_LAMBDA: body */
 	const char *fname;  /* JN_CALL: name for messages ("count") */
 	bool cons;          /* an array constructor that is a first or last path step */
+	struct jn *group;   /* group-by "a{...}": a JN_OBJECT applied to the node's result */
 	struct jn_regex *regex; /* JN_REGEX */
 };
 
@@ -421,6 +424,8 @@ int ev_lookup(struct ev *e, const struct jv *v, const struct jn *name, struct jv
 int ev_wildcard(struct ev *e, const struct jv *in, struct jv *out);
 int ev_filter(struct ev *e, const struct jn *pred, const struct jv *v, struct jv *out);
 int ev_seq_of(struct ev *e, const struct jv *v, struct jv *out);
+/* jsonata's evaluateGroupExpression: the object constructor obj over in (jsonata_group.c). */
+int ev_group(struct ev *e, const struct jn *obj, const struct jv *in, struct jv *out);
 int ev_begin(struct ev *e, const struct json_doc *doc, struct jsonata_err *err);
 void ev_end(struct ev *e);
 int ev_run(struct ev *e, const struct jsonata_prog *prog, struct jv *out);

@@ -259,8 +259,7 @@ static int nud_op(struct parser *p, const struct token *t, struct jn **out)
 	} else if (!strcmp(id, "%")) {
 		n = outside_node(p, t, "the parent operator \"%\"");
 	} else if (!strcmp(id, "{")) {
-		if ((n = outside_node(p, t, "an object constructor \"{...}\"")) != NULL &&
-		    object_body(p, n) != 0)
+		if ((n = parse_node(p, JN_OBJECT, t->pos)) != NULL && object_body(p, n) != 0)
 			return -1;
 	} else if (!strcmp(id, "|")) {
 		if ((n = outside_node(p, t, "a transform \"|...|\"")) != NULL &&
@@ -388,8 +387,7 @@ static const char *outside_infix(const char *id)
 	} table[] = {
 		{ "@", "a focus variable binding \"@\"" },
 		{ "#", "an index variable binding \"#\"" },
-		{ "^", "order-by \"^(...)\"" },
-		{ "{", "group-by \"{...}\"" }
+		{ "^", "order-by \"^(...)\"" }
 	};
 
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
@@ -406,8 +404,6 @@ static int led_outside(struct parser *p, const struct token *t, struct jn *left,
 
 	if (parse_push(p, &n->kids, &n->nkids, left) != 0)
 		return -1;
-	if (!strcmp(id, "{"))
-		return object_body(p, n);
 	if (!strcmp(id, "^")) {
 		if (parse_advance(p, "(", false) != 0)
 			return -1;
@@ -482,6 +478,18 @@ static int led(struct parser *p, const struct token *t, struct jn *left,
 			return parse_oom(p);
 		*out = n;
 		return led_outside(p, t, left, n);
+	}
+	if (!strcmp(id, "{")) { /* group-by: the object constructor becomes left's group */
+		struct jn *obj = parse_node(p, JN_OBJECT, t->pos);
+
+		if ((n = parse_node(p, JN_GROUPBY, t->pos)) == NULL || obj == NULL ||
+		    parse_push(p, &n->kids, &n->nkids, left) != 0 ||
+		    parse_push(p, &n->kids, &n->nkids, obj) != 0)
+			return parse_oom(p);
+		n->start = left->start;
+		obj->start = t->start;
+		*out = n;
+		return object_body(p, obj);
 	}
 	if (!strcmp(id, "[") && is_op(&p->node, "]")) {
 		lex_outside(&p->lx, t->start, "the keep-array operator \"[]\"");

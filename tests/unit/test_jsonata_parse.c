@@ -51,8 +51,8 @@ static const struct {
 	const char *words; /* the message must contain this */
 	int column;
 } OUTSIDE[] = {
-	{ "{\"a\": 1}", "object constructor", 1 },
-	{ "a{\"x\": 1}", "group-by", 2 },
+	{ "a{\"x\": **}", "descendant", 8 }, /* a group is checked too */
+	{ "{\"a\": b^(c)}", "order-by", 8 },
 	{ "a^(b)", "order-by", 2 },
 	{ "a[]", "keep-array", 2 },
 	{ "**", "descendant", 1 },
@@ -89,7 +89,7 @@ static const char *const VALID[] = {
 	"$sum(data.created) >= 0",
 	"$number(\"0x1F\") < $length(\"abc\")",
 	"a + 1", "data[0].created * 2", "a & b", "a ? b : c", "a ?? b", "a ?: b",
-	"[1..3]", "/ab/", "/^a$/m", "a /* c */", "(a; b)", "()", "$x", "$count",
+	"[1..3]", "/ab/", "/^a$/m", "{\"a\": 1}", "a{\"x\": 1}", "a.{\"x\": b}", "a /* c */", "(a; b)", "()", "$x", "$count",
 	"$count($count)", "$max(data)", "a.(b)", "a.$", "[1,2].a", "data.x(1)",
 	"$$(1)", "function($x){1}", "$a := 1", "a ~> $count()",
 	"$match(s, /^(\\d+)\\.(\\d+)$/i)", "$split(s, /[,;] */)",

@@ -190,13 +190,11 @@ static int exec_alts(struct ev *e, const struct jn_regex *re, struct jn_re_curso
 	m[0].eo = cur->pm[best][0].rm_eo;
 	for (int g = 1; g <= re->ngroups; g++)
 		m[g].so = m[g].eo = -1;
-	if (re->wrap_group)
-		m[1] = m[0];
 	for (int g = 1; g <= re->alts[best].ngroups; g++) {
 		const regmatch_t *p = &cur->pm[best][re->alts[best].gmap[g]];
 
-		m[re->alts[best].first_js + g].so = p->rm_so;
-		m[re->alts[best].first_js + g].eo = p->rm_eo;
+		m[re->alts[best].js_of[g]].so = p->rm_so;
+		m[re->alts[best].js_of[g]].eo = p->rm_eo;
 	}
 	return 1;
 }

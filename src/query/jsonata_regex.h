@@ -20,9 +20,9 @@
 struct jn_re_alt {
 	regex_t re;
 	int nposix;
-	int first_js;          /* its first group is JavaScript's group first_js + 1 */
-	int ngroups;
-	int gmap[JN_RE_MAX_GROUPS + 1]; /* its own group -> POSIX group */
+	int ngroups;           /* its own JavaScript groups (prefix, wrapper, its own, suffix) */
+	int gmap[JN_RE_MAX_GROUPS + 1];  /* its own group -> POSIX group */
+	int js_of[JN_RE_MAX_GROUPS + 1]; /* its own group -> the pattern's JavaScript group */
 };
 
 struct jn_regex {
@@ -36,7 +36,6 @@ struct jn_regex {
 	bool lines;            /* the m flag with an anchor: only "\n" may end a line */
 	bool mid_anchor;       /* no m flag, an anchor inside a path: no "\n" in the text */
 	int nalts;             /* > 0: match through the alternatives */
-	bool wrap_group;       /* the alternation is group 1 */
 	struct jn_re_alt *alts;
 	char source[];         /* the pattern as written */
 };

@@ -4,13 +4,14 @@
  * JavaScript does, beyond the plain ones (no alternation, no quantified
  * group: there POSIX's longest match is JavaScript's greedy one).
  *
- * An alternation at the top: "A|B|C", or one group around it "(A|B|C)",
- * "(?:A|B|C)", optionally between "^" and "$", each alternative plain.
- * JavaScript tries A, then B, then C at each place from the left; the
- * leftmost place is where any of them matches first. So each alternative
- * is compiled on its own (with the "^"/"$" around the group), and the
- * matcher (jsonata_regex.c) takes the leftmost start over them and, there,
- * the first alternative by order, with its own greedy match.
+ * An alternation at the top: "A|B|C", or in one group "x(A|B|C)y",
+ * "x(?:A|B|C)y", where the prefix x has no quantifier ("^", "status: ")
+ * and "xAy", "xBy", "xCy" are plain ("(error|warn): (\w+)"). JavaScript
+ * tries A, then B, then C at each place from the left (x matches the same
+ * way whatever follows); the leftmost place is where any of them matches
+ * first. So each "xAy" is compiled on its own, and the matcher
+ * (jsonata_regex.c) takes the leftmost start over them and, there, the
+ * first alternative by order, with its own greedy match.
  *
  * A whole-text pattern "^...$" without the m flag and without "|" outside
  * groups: both engines match exactly when the text is in the pattern's
@@ -75,20 +76,58 @@ void jn_regex_alts_free(struct jn_regex *re)
 	re->nalts = 0;
 }
 
-/* Alternative src[a..b) with the anchors around the group: translated and compiled. */
-static int compile_alt(struct jn_regex *re, const char *src, size_t a, size_t b,
-		       bool bol, bool eol, int cflags, bool multiline, int first_js)
+/* Capturing groups in src[a..b), and (fixed) whether it has no quantifier. */
+static int tokens(const char *s, size_t a, size_t b, bool *fixed)
+{
+	int groups = 0;
+
+	*fixed = true;
+	for (size_t i = a; i < b; i++) {
+		if (s[i] == '\\') {
+			i++;
+		} else if (s[i] == '[') {
+			for (i++, i += i < b && s[i] == '^'; i < b && s[i] != ']'; i++)
+				i += s[i] == '\\';
+		} else if (s[i] == '(') {
+			groups += i + 1 < b && s[i + 1] == '?' ? 0 : 1;
+			i += i + 1 < b && s[i + 1] == '?' ? 1 : 0; /* "(?:" is no quantifier */
+		} else if (strchr("*+?{", s[i]) != NULL) {
+			*fixed = false;
+		}
+	}
+	return groups;
+}
+
+/*
+ * The pattern around the alternation: prefix src[0..open), the group's
+ * opening, suffix src[close..n) (from its ")"), and the numbers of groups.
+ */
+struct frame {
+	const char *src;
+	size_t open, body, close, n; /* body: where the first alternative starts */
+	int pre_groups, wrap, all_alt_groups;
+};
+
+/*
+ * Alternative src[a..b) in its frame, translated and compiled; its own
+ * groups (prefix, wrapper, alternative, suffix) mapped to JavaScript's
+ * numbers, where all alternatives' groups come before the suffix's.
+ */
+static int compile_alt(struct jn_regex *re, const struct frame *f, size_t a, size_t b,
+		       int alt_first, int cflags, bool multiline)
 {
 	struct jn_re_alt *alt = &re->alts[re->nalts];
+	int head = f->pre_groups + f->wrap;
 	struct jn_re_shape t;
 	struct buf js, text;
 	char why[160];
-	int rc = -1;
+	bool fixed;
+	int rc = -1, own = tokens(f->src, a, b, &fixed);
 
 	buf_init(&js, 1u << 16);
 	buf_init(&text, 1u << 20);
-	if (buf_append(&js, "^", bol ? 1 : 0) != KP_OK || buf_append(&js, src + a, b - a) != KP_OK ||
-	    buf_append(&js, "$", eol ? 1 : 0) != KP_OK) {
+	if (buf_append(&js, f->src, f->body) != KP_OK || buf_append(&js, f->src + a, b - a) != KP_OK ||
+	    buf_append(&js, f->src + f->close, f->n - f->close) != KP_OK) {
 		rc = -2;
 	} else {
 		rc = jn_regex_translate(js.data, js.len, (cflags & REG_ICASE) != 0, multiline,
@@ -102,9 +141,11 @@ static int compile_alt(struct jn_regex *re, const char *src, size_t a, size_t b,
 		rc = -1;
 	if (rc == 0) {
 		alt->nposix = t.posix_groups;
-		alt->first_js = first_js;
 		alt->ngroups = t.js_groups;
 		memcpy(alt->gmap, t.gmap, sizeof(alt->gmap));
+		for (int g = 1; g <= t.js_groups; g++)
+			alt->js_of[g] = g <= head ? g : g <= head + own ? g + alt_first :
+					g - own + f->all_alt_groups;
 		re->nalts++;
 	}
 	buf_free(&js);
@@ -112,47 +153,72 @@ static int compile_alt(struct jn_regex *re, const char *src, size_t a, size_t b,
 	return rc;
 }
 
-/* The alternation shapes: 1 when matched through the alternatives, 0 not that shape, -2 OOM. */
+/*
+ * The alternation shapes: 1 when matched through the alternatives, 0 not
+ * that shape, -2 OOM. The prefix before the group has no quantifier, so
+ * JavaScript's match of it is the same at any start, and at the leftmost
+ * start it tries "prefix A suffix" first, then "prefix B suffix", each a
+ * plain pattern where POSIX's longest match is JavaScript's.
+ */
 static int alternation(struct jn_regex *re, const char *src, size_t n, int cflags,
 		       bool multiline)
 {
-	bool bol = false, eol = false, wrap = false;
-	size_t from = 0, to = n;
-	int first_js = 0, rc = 0;
-	struct scan sc;
+	struct frame f = { src, 0, 0, n, n, 0, 0, 0 };
+	int alt_first = 0, rc = 0;
+	struct scan sc, inner;
+	bool fixed;
 
 	if (scan(src, n, 0, false, &sc) != 0)
 		return 0;
-	if (sc.depth0_bars == 0) { /* "^(A|B)$" and its kin */
-		size_t open = n > 0 && src[0] == '^' ? 1 : 0;
+	if (sc.depth0_bars == 0) { /* "x(A|B)y" and its kin: the first group at depth 0 with "|" */
+		int depth = 0;
 
-		if (open >= n || src[open] != '(' || scan(src, n, open, true, &sc) != 0 ||
-		    sc.nbars == 0)
+		sc.nbars = 0;
+		for (size_t i = 0; i < n && sc.nbars == 0; i++) {
+			if (src[i] == '\\') {
+				i++;
+			} else if (src[i] == '[') {
+				for (i++, i += i < n && src[i] == '^'; i < n && src[i] != ']'; i++)
+					i += src[i] == '\\';
+			} else if (src[i] == '(' && depth++ == 0) {
+				if (scan(src, n, i, true, &inner) != 0)
+					return 0;
+				if (inner.nbars > 0) {
+					sc = inner;
+					f.open = i;
+				}
+			} else if (src[i] == ')') {
+				depth--;
+			}
+		}
+		if (sc.nbars == 0 || sc.close == 0 ||
+		    (sc.close + 1 < n && strchr("*+?{", src[sc.close + 1]) != NULL))
 			return 0;
-		eol = sc.close + 2 == n && src[n - 1] == '$';
-		if (sc.close + 1 != n && !eol)
+		f.pre_groups = tokens(src, 0, f.open, &fixed);
+		if (!fixed)
 			return 0;
-		bol = open == 1;
-		wrap = src[open + 1] != '?';
-		from = open + (wrap ? 1 : 3);
-		to = sc.close;
-		first_js = wrap ? 1 : 0;
+		f.wrap = src[f.open + 1] != '?';
+		f.body = f.open + (f.wrap ? 1 : 3);
+		f.close = sc.close;
+	}
+	for (int k = 0; k <= sc.nbars; k++) {
+		size_t a = k == 0 ? f.body : sc.bars[k - 1] + 1, b = k < sc.nbars ? sc.bars[k] : f.close;
+
+		f.all_alt_groups += tokens(src, a, b, &fixed);
 	}
 	re->alts = calloc((size_t)sc.nbars + 1, sizeof(*re->alts));
 	if (re->alts == NULL)
 		return -2;
 	for (int k = 0; k <= sc.nbars && rc == 0; k++) {
-		size_t b = k < sc.nbars ? sc.bars[k] : to;
+		size_t a = k == 0 ? f.body : sc.bars[k - 1] + 1, b = k < sc.nbars ? sc.bars[k] : f.close;
 
-		rc = compile_alt(re, src, from, b, bol, eol, cflags, multiline, first_js);
-		first_js += rc == 0 ? re->alts[k].ngroups : 0;
-		from = b + 1;
+		rc = compile_alt(re, &f, a, b, alt_first, cflags, multiline);
+		alt_first += tokens(src, a, b, &fixed);
 	}
 	if (rc != 0) {
 		jn_regex_alts_free(re);
 		return rc == -2 ? -2 : 0;
 	}
-	re->wrap_group = wrap;
 	return 1;
 }
 

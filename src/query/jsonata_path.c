@@ -221,6 +221,48 @@ static int wildcard_truth(struct ev *e, int object, int *truth)
 	return witness ? 1 : 0;
 }
 
+/*
+ * "[name = 'text']" on a document object: the member's token compared
+ * with the literal where it lies (a string without escapes byte for byte;
+ * a number, literal or object is never equal to a string). Returns 1 when
+ * *truth is set, 0 to go the ordinary way (an absent member, which may be
+ * a JavaScript prototype name; an array; escapes; other shapes).
+ */
+static int field_equals(struct ev *e, const struct jn *pred, int object, int *truth)
+{
+	const struct jn *l = pred->kids[0], *r = pred->kids[1], *name = l;
+	const char *text;
+	size_t len;
+	bool plain;
+	int node;
+
+	if (pred->op != OP_EQ || pred->nkids != 2 || l->npreds != 0 || r->type != JN_STR ||
+	    r->npreds != 0)
+		return 0;
+	if (l->type == JN_PATH) {
+		if (l->nkids != 1 || l->nstages != 0)
+			return 0;
+		name = l->kids[0];
+	}
+	if (name->type != JN_NAME || name->npreds != 0 || name->nstages != 0)
+		return 0;
+	if ((node = json_lookup(e->doc, object, name->str, name->len, true)) < 0)
+		return 0;
+	switch (json_token(e->doc, node, &text, &len, &plain)) {
+	case JSON_STRING:
+		if (!plain)
+			return 0;
+		*truth = len == r->len && memcmp(text, r->str, len) == 0;
+		return ev_tick(e) != 0 ? -1 : 1;
+	case JSON_ARRAY:
+	case JSON_NONE:
+		return 0;
+	default:
+		*truth = 0;
+		return ev_tick(e) != 0 ? -1 : 1;
+	}
+}
+
 /* jsonata's evaluateFilter: the predicate [pred] applied to v. */
 int ev_filter(struct ev *e, const struct jn *pred, const struct jv *v,
 		  struct jv *out)
@@ -246,8 +288,11 @@ int ev_filter(struct ev *e, const struct jn *pred, const struct jv *v,
 		int hits, truth, fast;
 		bool numeric;
 
-		if (pred->type == JN_WILD && pred->npreds == 0 && item.kind == JV_OBJ &&
-		    item.node >= 0 && (fast = wildcard_truth(e, item.node, &truth)) != 0) {
+		fast = 0;
+		if (item.kind == JV_OBJ && item.node >= 0 && pred->npreds == 0)
+			fast = pred->type == JN_WILD ? wildcard_truth(e, item.node, &truth) :
+			       pred->type == JN_BIN ? field_equals(e, pred, item.node, &truth) : 0;
+		if (fast != 0) {
 			if (fast < 0)
 				return -1;
 			hits = truth;

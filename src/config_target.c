@@ -160,9 +160,6 @@ static void load_tier(struct loader *ld, struct config *cfg, size_t idx,
 			return;
 		}
 		snprintf(c->name, n, "%s/%s", tname, tier_name(tier));
-		/* Known to load_check: a generic check may not take the name. */
-		if (strset_put(&ld->check_names, c->name, cfg->n_checks - 1, NULL) < 0)
-			cfg_nomem(ld);
 	}
 	c->push_url = cfg_push(ld, cfg, blk);
 	c->url_is_api = url_ends_in_api(cfg->targets[idx].url);
@@ -183,6 +180,10 @@ static void load_tier(struct loader *ld, struct config *cfg, size_t idx,
 		free(c->name);
 		c->name = named;
 	}
+	/* Known to load_check, by its final name: a generic check may not take it. */
+	if (c->name != NULL &&
+	    strset_put(&ld->check_names, c->name, cfg->n_checks - 1, NULL) < 0)
+		cfg_nomem(ld);
 	if (tier != TIER_HEALTH && key == KEY_NONE)
 		cfg_error(ld, blk, "needs an API key: set api_key, "
 				   "api_key_file or api_key_env in the target");

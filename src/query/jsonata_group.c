@@ -8,6 +8,8 @@
  * D1009); each group's value expression then runs over the group's
  * members (one member as it is, several as a plain array, array members
  * spread as Array#concat does), and undefined values are left out.
+ * Sub-expressions run through e->eval, like jsonata_path.c's, so this file
+ * sits below jsonata_eval.c and no include circle forms.
  */
 #include <string.h>
 
@@ -87,7 +89,7 @@ static int group_member(struct ev *e, const struct jn *obj, struct groups *gs,
 		const char *p;
 		size_t len;
 
-		if (ev_eval(e, obj->kids[2 * pair], item, &key) != 0)
+		if (e->eval(e, obj->kids[2 * pair], item, &key) != 0)
 			return -1;
 		if (key.kind == JV_UNDEF)
 			continue;
@@ -135,7 +137,7 @@ int ev_group(struct ev *e, const struct jn *obj, const struct jv *in, struct jv 
 	for (size_t i = 0; i < gs.n; i++) {
 		struct jv v;
 
-		if (ev_eval(e, obj->kids[2 * gs.g[i].pair + 1], &gs.g[i].data, &v) != 0)
+		if (e->eval(e, obj->kids[2 * gs.g[i].pair + 1], &gs.g[i].data, &v) != 0)
 			return -1;
 		if (v.kind != JV_UNDEF && jobj_set(e, res, gs.g[i].key, gs.g[i].len, &v) != 0)
 			return -1;

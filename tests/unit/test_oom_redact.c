@@ -191,6 +191,12 @@ static void test_freed_blocks_hold_no_secret(void **state)
 	int i;
 
 	(void)state;
+#ifdef KP_UNDER_VALGRIND
+	/* The scan reads the unwritten tail of every freed block, which
+	 * memcheck rightly reports; the plain and ASan builds run it. */
+	redactor_free(r);
+	skip();
+#endif
 	assert_non_null(r);
 	watched = &LONG_KEY[3]; /* past "sk-" */
 	watched_len = 12;

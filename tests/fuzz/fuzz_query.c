@@ -38,6 +38,15 @@ static void check_reason(const struct kp_err *reason, size_t value_size,
 	FUZZ_CHECK(memchr(value, '\0', value_size) != NULL);
 }
 
+/*
+ * Whether two evaluations must give the same text: not when the clock is
+ * read ($now, $millis), since a millisecond may pass between them.
+ */
+static bool deterministic(const char *expr)
+{
+	return strstr(expr, "now") == NULL && strstr(expr, "millis") == NULL;
+}
+
 static void evaluate(const struct jsonata_prog *prog,
 		     const struct json_doc *doc, uint8_t selector)
 {
@@ -59,8 +68,9 @@ static void evaluate(const struct jsonata_prog *prog,
 		FUZZ_CHECK(strlen(buf_str(&out)) == out.len);
 		FUZZ_CHECK(memchr(buf_str(&out), '\n', out.len) == NULL);
 		FUZZ_CHECK(jsonata_eval_to_json(prog, doc, &again, &jerr) == 0);
-		FUZZ_CHECK(again.len == out.len &&
-			   memcmp(buf_str(&again), buf_str(&out), out.len) == 0);
+		FUZZ_CHECK(!deterministic(jsonata_source(prog)) ||
+			   (again.len == out.len &&
+			    memcmp(buf_str(&again), buf_str(&out), out.len) == 0));
 	}
 
 	/* The models tier's default: "$query == true". */

@@ -101,6 +101,26 @@ bool arena_extend(struct arena *a, void *p, size_t size, size_t more)
 	return true;
 }
 
+void *arena_grow_array(struct arena *a, void *items, size_t len, size_t *cap,
+		       size_t elem)
+{
+	size_t grown_cap = *cap < 4 ? 8 : *cap * 2;
+	void *grown;
+
+	if (grown_cap > SIZE_MAX / elem)
+		return NULL;
+	if (*cap > 0 && arena_extend(a, items, *cap * elem, (grown_cap - *cap) * elem)) {
+		*cap = grown_cap;
+		return items;
+	}
+	if ((grown = arena_alloc(a, grown_cap * elem)) == NULL)
+		return NULL;
+	if (len > 0)
+		memcpy(grown, items, len * elem);
+	*cap = grown_cap;
+	return grown;
+}
+
 struct arena_mark arena_mark(const struct arena *a)
 {
 	struct arena_mark m = { a->cur, a->cur != NULL ? a->cur->used : 0 };

@@ -49,15 +49,12 @@ static int new_group(struct ev *e, struct groups *gs, const char *key, size_t le
 	struct jv slot = jv_num((double)gs->n);
 
 	if (gs->n == gs->cap) {
-		size_t cap = gs->cap < 4 ? 8 : gs->cap * 2;
-		struct group *grown = arena_alloc(&e->arena, cap * sizeof(*grown));
+		struct group *grown = arena_grow_array(&e->arena, gs->g, gs->n, &gs->cap,
+						       sizeof(*grown));
 
 		if (grown == NULL)
 			return ev_oom(e);
-		if (gs->n > 0)
-			memcpy(grown, gs->g, gs->n * sizeof(*grown));
 		gs->g = grown;
-		gs->cap = cap;
 	}
 	gs->g[gs->n] = (struct group){ key, len, pair, *item, NULL };
 	gs->n++;

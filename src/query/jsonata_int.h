@@ -44,6 +44,13 @@ void *arena_alloc(struct arena *a, size_t size);
  * and leaves no old copy behind. False: allocate and copy instead.
  */
 bool arena_extend(struct arena *a, void *p, size_t size, size_t more);
+/*
+ * Doubles an array of len items of elem bytes (8 at least): in place when
+ * arena_extend can, else a copy. The array (moved or not), with *cap
+ * updated; NULL, with nothing changed, when the arena is out of room.
+ */
+void *arena_grow_array(struct arena *a, void *items, size_t len, size_t *cap,
+		       size_t elem);
 struct arena_mark arena_mark(const struct arena *a);
 void arena_release(struct arena *a, struct arena_mark m);
 void arena_free(struct arena *a);

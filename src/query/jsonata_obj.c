@@ -146,15 +146,12 @@ int jobj_set(struct ev *e, struct jobj *o, const char *key, size_t len,
 		return 0;
 	}
 	if (o->len == o->cap) {
-		size_t cap = o->cap < 4 ? 8 : o->cap * 2;
-		struct jmember *grown = arena_alloc(&e->arena, cap * sizeof(*grown));
+		struct jmember *grown = arena_grow_array(&e->arena, o->m, o->len, &o->cap,
+							 sizeof(*grown));
 
 		if (grown == NULL)
 			return ev_oom(e);
-		if (o->len > 0)
-			memcpy(grown, o->m, o->len * sizeof(*grown));
 		o->m = grown;
-		o->cap = cap;
 	}
 	memset(&o->m[o->len], 0, sizeof(o->m[0]));
 	o->m[o->len].key = key;

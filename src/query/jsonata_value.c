@@ -133,21 +133,12 @@ struct jarr *jarr_new(struct ev *e, size_t cap)
 int jarr_push(struct ev *e, struct jarr *a, const struct jv *v)
 {
 	if (a->len == a->cap) {
-		size_t cap = a->cap < 4 ? 8 : a->cap * 2;
-		struct jv *grown;
+		struct jv *grown = arena_grow_array(&e->arena, a->items, a->len, &a->cap,
+						    sizeof(*grown));
 
-		if (a->cap > 0 && arena_extend(&e->arena, a->items, a->cap * sizeof(*grown),
-					       (cap - a->cap) * sizeof(*grown))) {
-			a->cap = cap;
-			a->items[a->len++] = *v;
-			return 0;
-		}
-		if ((grown = arena_alloc(&e->arena, cap * sizeof(*grown))) == NULL)
+		if (grown == NULL)
 			return ev_oom(e);
-		if (a->len > 0)
-			memcpy(grown, a->items, a->len * sizeof(*grown));
 		a->items = grown;
-		a->cap = cap;
 	}
 	a->items[a->len++] = *v;
 	return 0;
